@@ -1,0 +1,46 @@
+/*
+ * kco_consumer.h - one librdkafka consumer per task, in the group
+ * connect-<connector name>, with explicit offset commits only.
+ *
+ * Owns: the rd_kafka_t of a task and its rebalance handling. Task thread
+ * (librdkafka serves callbacks from inside kco_consumer_poll).
+ * Must never: auto-commit or auto-store offsets; commit an offset the sink did
+ * not report ready.
+ */
+#ifndef KCO_CONSUMER_H
+#define KCO_CONSUMER_H
+
+#include <librdkafka/rdkafka.h>
+#include <stdint.h>
+
+#include "worker/kco_conf.h"
+
+typedef struct kco_consumer_s kco_consumer_t;
+
+typedef struct kco_consumer_cbs_s {
+        void *opaque;
+        void (*assigned)(void *opaque, const char *topic, int32_t partition);
+        /* Before the partition goes: commit what is ready, discard the rest.
+         * lost: the group already gave it to another member (commit fails). */
+        void (*revoking)(void *opaque, const char *topic, int32_t partition, int lost);
+        /* Called after revoking() for a whole set, to commit ready offsets. */
+        void (*revoke_commit)(void *opaque);
+} kco_consumer_cbs_t;
+
+/* Checks consumer.* / consumer.override.* against librdkafka; adds errors
+ * (invalid values) and warnings (unknown properties) to errs. */
+void kco_consumer_check_conf(const kco_conf_t *conf, kco_conf_errs_t *errs);
+
+kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_consumer_cbs_t *cbs, char *err,
+                                 size_t errsz);
+rd_kafka_t *kco_consumer_handle(kco_consumer_t *c);
+/* Next message or NULL after timeout_ms. Caller destroys it. */
+rd_kafka_message_t *kco_consumer_poll(kco_consumer_t *c, int timeout_ms);
+/* Synchronous commit of offsets; per-partition errors are set in the list. */
+rd_kafka_resp_err_t kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets);
+/* Moves the fetch position of one partition. */
+int kco_consumer_seek(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset);
+/* Leaves the group (revoking everything) and destroys the consumer. */
+void kco_consumer_destroy(kco_consumer_t *c);
+
+#endif

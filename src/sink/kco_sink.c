@@ -1,0 +1,328 @@
+/*
+ * kco_sink.c - per Kafka partition, the rotation / commit state machine of
+ * the Java connector's TopicPartitionWriter, without its bugs.
+ *
+ * For each assigned partition: one record counter across all its open files
+ * (one file per encoded partition). Before a record is written, the files
+ * rotate if rotate.interval.ms is set and the record's timestamp is that far
+ * past the first record of the files or its encoded partition differs from
+ * the previous record's; after it is written they rotate when the counter
+ * reaches flush.size. Rotation commits ALL open files of the partition, then
+ * marks last offset + 1 ready to commit to Kafka. Every decision depends on
+ * the records only, so a replay from the committed offset rebuilds the same
+ * objects under the same keys.
+ *
+ * Task thread only. Must never: commit a file partially, mark an offset ready
+ * before its files are committed.
+ */
+#include "sink/kco_sink.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kco_log.h"
+#include "core/kco_mem.h"
+#include "format/kco_codec.h"
+#include "format/kco_format.h"
+#include "partition/kco_partitioner.h"
+#include "sink/kco_file.h"
+
+typedef struct kco_tpw_s {
+        struct kco_tpw_s *next; /* hash chain */
+        char *topic;
+        int32_t partition;
+        kco_file_t **files;
+        int nfiles;
+        int last_file; /* index of the most recently used file */
+        int64_t count;          /* records in open files */
+        int64_t base_ts;        /* timestamp of the first record in open files */
+        char *cur_encoded;      /* encoded partition of the last record */
+        int64_t resume_offset;  /* first offset not in a committed object (-1 unknown) */
+        int64_t ready_offset;   /* offset to commit to Kafka (-1 none) */
+        int64_t kafka_committed;
+} kco_tpw_t;
+
+struct kco_sink_s {
+        const kco_conf_t *conf;
+        kco_store_t *store;
+        kco_stats_t *stats;
+        int task_id;
+        kco_format_t *fmt;
+        kco_partitioner_t *pt;
+        char *ext;
+        kco_tpw_t **buckets;
+        size_t nbuckets;
+        size_t ntpw;
+        kco_buf_t enc; /* scratch: encoded partition */
+};
+
+static size_t kco_sink_hash(const char *topic, int32_t partition) {
+        size_t h = 1469598103934665603ULL;
+        for (const char *p = topic; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        return h ^ ((size_t)(uint32_t)partition * 2654435761U);
+}
+
+static kco_tpw_t *kco_sink_find(kco_sink_t *s, const char *topic, int32_t partition) {
+        kco_tpw_t *t = s->buckets[kco_sink_hash(topic, partition) & (s->nbuckets - 1)];
+        for (; t; t = t->next)
+                if (t->partition == partition && !strcmp(t->topic, topic))
+                        return t;
+        return NULL;
+}
+
+kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id) {
+        kco_sink_t *s = kco_calloc(1, sizeof(*s));
+        s->conf = conf;
+        s->store = st;
+        s->stats = stats;
+        s->task_id = task_id;
+        s->fmt = kco_format_new(conf);
+        s->pt = kco_partitioner_new(conf);
+        s->ext = kco_asprintf("%s%s", s->fmt->ops->extension(s->fmt), kco_codec_extension(conf->compression));
+        s->nbuckets = 64;
+        s->buckets = kco_calloc(s->nbuckets, sizeof(*s->buckets));
+        kco_buf_init(&s->enc);
+        return s;
+}
+
+char *kco_sink_object_key(const kco_conf_t *conf, const char *ext, const char *topic, int32_t partition,
+                          const char *encoded, int64_t start_offset) {
+        const char *dd = conf->directory_delim, *fd = conf->file_delim;
+        char off[32];
+        snprintf(off, sizeof(off), "%0*" PRId64, conf->pad_width, start_offset);
+        if (*conf->topics_dir)
+                return kco_asprintf("%s%s%s%s%s%s%s%s%d%s%s%s", conf->topics_dir, dd, topic, dd, encoded, dd, topic,
+                                    fd, (int)partition, fd, off, ext);
+        return kco_asprintf("%s%s%s%s%s%s%d%s%s%s", topic, dd, encoded, dd, topic, fd, (int)partition, fd, off, ext);
+}
+
+static void kco_tpw_discard(kco_sink_t *s, kco_tpw_t *t, const char *why) {
+        for (int i = 0; i < t->nfiles; i++) {
+                kco_debug("sink", "task %d: discarding %s (%" PRId64 " records): %s", s->task_id, t->files[i]->key,
+                          t->files[i]->records, why);
+                kco_file_abort(t->files[i]);
+                kco_stats_add(s->stats->files_discarded, 1);
+        }
+        t->nfiles = 0;
+        t->count = 0;
+        free(t->cur_encoded);
+        t->cur_encoded = NULL;
+}
+
+static void kco_tpw_free(kco_tpw_t *t) {
+        free(t->files);
+        free(t->topic);
+        free(t->cur_encoded);
+        free(t);
+}
+
+static void kco_sink_grow(kco_sink_t *s) {
+        size_t n = s->nbuckets * 2;
+        kco_tpw_t **b = kco_calloc(n, sizeof(*b));
+        for (size_t i = 0; i < s->nbuckets; i++) {
+                kco_tpw_t *t = s->buckets[i];
+                while (t) {
+                        kco_tpw_t *next = t->next;
+                        size_t h = kco_sink_hash(t->topic, t->partition) & (n - 1);
+                        t->next = b[h];
+                        b[h] = t;
+                        t = next;
+                }
+        }
+        free(s->buckets);
+        s->buckets = b;
+        s->nbuckets = n;
+}
+
+void kco_sink_assign(kco_sink_t *s, const char *topic, int32_t partition) {
+        if (kco_sink_find(s, topic, partition))
+                return;
+        if (s->ntpw + 1 > s->nbuckets)
+                kco_sink_grow(s);
+        kco_tpw_t *t = kco_calloc(1, sizeof(*t));
+        t->topic = kco_strdup(topic);
+        t->partition = partition;
+        t->resume_offset = -1;
+        t->ready_offset = -1;
+        t->kafka_committed = -1;
+        size_t h = kco_sink_hash(topic, partition) & (s->nbuckets - 1);
+        t->next = s->buckets[h];
+        s->buckets[h] = t;
+        s->ntpw++;
+}
+
+void kco_sink_revoke(kco_sink_t *s, const char *topic, int32_t partition) {
+        kco_tpw_t **pp = &s->buckets[kco_sink_hash(topic, partition) & (s->nbuckets - 1)];
+        for (; *pp; pp = &(*pp)->next) {
+                kco_tpw_t *t = *pp;
+                if (t->partition != partition || strcmp(t->topic, topic))
+                        continue;
+                kco_tpw_discard(s, t, "partition revoked");
+                *pp = t->next;
+                kco_tpw_free(t);
+                s->ntpw--;
+                return;
+        }
+}
+
+void kco_sink_revoke_all(kco_sink_t *s) {
+        for (size_t i = 0; i < s->nbuckets; i++) {
+                kco_tpw_t *t = s->buckets[i];
+                while (t) {
+                        kco_tpw_t *next = t->next;
+                        kco_tpw_discard(s, t, "partition revoked");
+                        kco_tpw_free(t);
+                        t = next;
+                }
+                s->buckets[i] = NULL;
+        }
+        s->ntpw = 0;
+}
+
+void kco_sink_destroy(kco_sink_t *s) {
+        if (!s)
+                return;
+        kco_sink_revoke_all(s);
+        free(s->buckets);
+        kco_format_destroy(s->fmt);
+        kco_partitioner_destroy(s->pt);
+        kco_buf_free(&s->enc);
+        free(s->ext);
+        free(s);
+}
+
+/* Commits every open file of t; on success marks last_offset + 1 ready. */
+static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, kco_err_t *err) {
+        int64_t records = 0;
+        for (int i = 0; i < t->nfiles; i++) {
+                kco_file_t *f = t->files[i];
+                t->files[i] = NULL;
+                int64_t n = f->records;
+                char *key = kco_strdup(f->key);
+                uint64_t bytes = 0;
+                kco_debug("sink", "Start to commit file %s", key);
+                if (kco_file_commit(f, &bytes, err)) {
+                        free(key);
+                        /* the rest are discarded; the caller rewinds */
+                        for (int j = i + 1; j < t->nfiles; j++) {
+                                kco_file_abort(t->files[j]);
+                                t->files[j] = NULL;
+                        }
+                        t->nfiles = 0;
+                        t->count = 0;
+                        return -1;
+                }
+                kco_info("sink", "File %s committed (%" PRId64 " records, %" PRIu64 " bytes)", key, n, bytes);
+                free(key);
+                records += n;
+                kco_stats_add(s->stats->files_committed, 1);
+                kco_stats_add(s->stats->bytes_committed, bytes);
+        }
+        kco_stats_add(s->stats->records_committed, (uint64_t)records);
+        t->nfiles = 0;
+        t->count = 0;
+        t->resume_offset = last_offset + 1;
+        t->ready_offset = last_offset + 1;
+        kco_info("sink", "Files committed (%s). Target commit offset for %s-%d is %" PRId64, why, t->topic,
+                 (int)t->partition, t->ready_offset);
+        return 0;
+}
+
+static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t *rec, const char *encoded,
+                                kco_err_t *err) {
+        if (t->nfiles && !strcmp(t->files[t->last_file]->encoded, encoded))
+                return t->files[t->last_file];
+        for (int i = 0; i < t->nfiles; i++)
+                if (!strcmp(t->files[i]->encoded, encoded)) {
+                        t->last_file = i;
+                        return t->files[i];
+                }
+        char *key = kco_sink_object_key(s->conf, s->ext, rec->topic, rec->partition, encoded, rec->offset);
+        kco_file_t *f = kco_file_open(s->fmt, s->store, s->conf->compression, s->conf->compression_level, encoded,
+                                      key, rec->offset, err);
+        free(key);
+        if (!f)
+                return NULL;
+        t->files = kco_realloc(t->files, sizeof(*t->files) * (size_t)(t->nfiles + 1));
+        t->last_file = t->nfiles;
+        t->files[t->nfiles++] = f;
+        return f;
+}
+
+int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
+        const kco_conf_t *c = s->conf;
+        kco_tpw_t *t = kco_sink_find(s, rec->topic, rec->partition);
+        if (!t)
+                return kco_err_set(err, KCO_ERR_KAFKA, 0, "record %s-%d@%" PRId64 " from a partition not assigned",
+                                   rec->topic, (int)rec->partition, rec->offset);
+        if (t->resume_offset < 0)
+                t->resume_offset = rec->offset;
+        kco_stats_add(s->stats->records_consumed, 1);
+
+        if (rec->value.type == KCO_DATA_NULL && c->null_behavior != KCO_NULL_WRITE) {
+                if (c->null_behavior == KCO_NULL_FAIL)
+                        return kco_err_set(err, KCO_ERR_DATA, 0,
+                                           "%s-%d@%" PRId64 ": null value (tombstone) and behavior.on.null.values=fail",
+                                           rec->topic, (int)rec->partition, rec->offset);
+                kco_debug("sink", "%s-%d@%" PRId64 ": tombstone ignored", rec->topic, (int)rec->partition,
+                          rec->offset);
+                kco_stats_add(s->stats->records_skipped, 1);
+                return 0;
+        }
+
+        s->enc.len = 0;
+        if (kco_partitioner_encode(s->pt, rec, &s->enc, err))
+                return -1;
+        const char *encoded = kco_buf_cstr(&s->enc);
+
+        if (t->count > 0 && c->rotate_interval_ms > 0 && rec->timestamp >= 0 &&
+            (rec->timestamp - t->base_ts >= c->rotate_interval_ms || strcmp(encoded, t->cur_encoded))) {
+                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.interval.ms", err))
+                        return -1;
+        }
+
+        kco_file_t *f = kco_tpw_file(s, t, rec, encoded, err);
+        if (!f || kco_file_append(f, rec, err))
+                return -1;
+        if (t->count++ == 0)
+                t->base_ts = rec->timestamp;
+        if (!t->cur_encoded || strcmp(t->cur_encoded, encoded)) {
+                free(t->cur_encoded);
+                t->cur_encoded = kco_strdup(encoded);
+        }
+        if (t->count >= c->flush_size)
+                return kco_tpw_commit(s, t, rec->offset, "flush.size", err);
+        return 0;
+}
+
+int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition) {
+        kco_tpw_t *t = kco_sink_find(s, topic, partition);
+        if (!t)
+                return -1;
+        kco_tpw_discard(s, t, "rewinding after an error");
+        return t->resume_offset;
+}
+
+void kco_sink_foreach_ready(kco_sink_t *s, void (*cb)(void *, const char *, int32_t, int64_t), void *opaque) {
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
+                        if (t->ready_offset > t->kafka_committed)
+                                cb(opaque, t->topic, t->partition, t->ready_offset);
+}
+
+void kco_sink_committed(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset) {
+        kco_tpw_t *t = kco_sink_find(s, topic, partition);
+        if (t && offset > t->kafka_committed)
+                t->kafka_committed = offset;
+}
+
+int kco_sink_open_files(kco_sink_t *s) {
+        int n = 0;
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
+                        n += t->nfiles;
+        return n;
+}

@@ -1,0 +1,58 @@
+/*
+ * kco_sink.h - the per-task sink: one writer per assigned Kafka partition,
+ * each deciding when its open files rotate and which offset may be committed.
+ *
+ * Owns: the partition writers of one task, their open files, the task's
+ * format and partitioner. Task thread only.
+ * Must never: report an offset as ready before every record below it is in a
+ * committed (durable, visible) object; upload a file partially on revoke.
+ */
+#ifndef KCO_SINK_H
+#define KCO_SINK_H
+
+#include <stdint.h>
+
+#include "core/kco_err.h"
+#include "core/kco_stats.h"
+#include "record/kco_record.h"
+#include "store/kco_store.h"
+#include "worker/kco_conf.h"
+
+typedef struct kco_sink_s kco_sink_t;
+
+kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id);
+/* Discards all open files. */
+void kco_sink_destroy(kco_sink_t *s);
+
+void kco_sink_assign(kco_sink_t *s, const char *topic, int32_t partition);
+/* Discards the partition's open files (never uploads them). */
+void kco_sink_revoke(kco_sink_t *s, const char *topic, int32_t partition);
+void kco_sink_revoke_all(kco_sink_t *s);
+
+/*
+ * Writes one record; rotates and commits files as flush.size and
+ * rotate.interval.ms say. On error the record was not written: a data error
+ * (err->code KCO_ERR_DATA) names the record; a store error leaves the
+ * partition to be rewound with kco_sink_rewind.
+ */
+int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err);
+
+/* Discards the partition's open files; returns the offset to consume from
+ * again (the first offset not in a committed object), or -1 if unknown. */
+int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition);
+
+/* Calls cb for every partition with an offset ready to commit to Kafka. */
+void kco_sink_foreach_ready(kco_sink_t *s, void (*cb)(void *opaque, const char *topic, int32_t partition,
+                                                      int64_t offset),
+                            void *opaque);
+/* Records that offset was committed to Kafka for the partition. */
+void kco_sink_committed(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset);
+
+/* Number of partitions with open files (for tests and the demo). */
+int kco_sink_open_files(kco_sink_t *s);
+
+/* Builds an object key (exposed for unit tests). */
+char *kco_sink_object_key(const kco_conf_t *conf, const char *ext, const char *topic, int32_t partition,
+                          const char *encoded, int64_t start_offset);
+
+#endif

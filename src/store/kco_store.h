@@ -1,0 +1,63 @@
+/*
+ * kco_store.h - the object store interface: stream an object's bytes, then
+ * make it visible and durable at once (commit) or throw it away (abort).
+ *
+ * Owns: a store's connection state; an upload owns its in-progress object.
+ * A store is shared by the tasks of a connector and must be thread-safe; an
+ * upload is used by one task thread at a time.
+ * Must never: make an object visible before commit, or leave a half-written
+ * object under its final key.
+ */
+#ifndef KCO_STORE_H
+#define KCO_STORE_H
+
+#include <stddef.h>
+
+#include "core/kco_err.h"
+#include "worker/kco_conf.h"
+
+typedef struct kco_store_s kco_store_t;
+typedef struct kco_upload_s kco_upload_t;
+
+typedef struct kco_store_ops_s {
+        const char *name;
+        kco_upload_t *(*open)(kco_store_t *st, const char *key, kco_err_t *err);
+        int (*write)(kco_upload_t *up, const void *p, size_t n, kco_err_t *err);
+        /* Durable and visible under its key on success; the upload is freed
+         * either way. */
+        int (*commit)(kco_upload_t *up, kco_err_t *err);
+        /* Discards everything written; frees the upload. */
+        void (*abort)(kco_upload_t *up);
+        void (*destroy)(kco_store_t *st);
+} kco_store_ops_t;
+
+struct kco_store_s {
+        const kco_store_ops_t *ops;
+};
+
+struct kco_upload_s {
+        kco_store_t *store;
+};
+
+/* Creates the store that conf->storage names. */
+kco_store_t *kco_store_new(const kco_conf_t *conf, kco_err_t *err);
+kco_store_t *kco_store_local_new(const kco_conf_t *conf, kco_err_t *err);
+
+static inline void kco_store_destroy(kco_store_t *st) {
+        if (st)
+                st->ops->destroy(st);
+}
+static inline kco_upload_t *kco_store_open(kco_store_t *st, const char *key, kco_err_t *err) {
+        return st->ops->open(st, key, err);
+}
+static inline int kco_upload_write(kco_upload_t *up, const void *p, size_t n, kco_err_t *err) {
+        return up->store->ops->write(up, p, n, err);
+}
+static inline int kco_upload_commit(kco_upload_t *up, kco_err_t *err) {
+        return up->store->ops->commit(up, err);
+}
+static inline void kco_upload_abort(kco_upload_t *up) {
+        up->store->ops->abort(up);
+}
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * kco_store_local.c - a local directory as an object store (storage.class=local).
+ *
+ * The object with key K is the file <root>/K. An upload writes a hidden temp
+ * file next to its final name (".<name>.<pid>-<seq>.kco-tmp"); commit fsyncs
+ * it (store.local.fsync), renames it over the final name (atomic, so a reader
+ * sees the old object or the new one, never half of one) and fsyncs the
+ * directory. Abort unlinks the temp file.
+ *
+ * Thread-safe: no shared mutable state except an atomic sequence number.
+ * Must never: write to the final name directly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/kco_mem.h"
+#include "store/kco_store.h"
+
+typedef struct kco_store_local_s {
+        kco_store_t base;
+        char *root;
+        int fsync;
+        atomic_ulong seq;
+} kco_store_local_t;
+
+typedef struct kco_upload_local_s {
+        kco_upload_t base;
+        char *path;
+        char *tmp;
+        int fd;
+} kco_upload_local_t;
+
+/* mkdir -p of the directory part of path (path itself is a file). */
+static int kco_store_local_mkdirs(const char *path, kco_err_t *err) {
+        char *p = kco_strdup(path);
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, 0755) && errno != EEXIST) {
+                        kco_err_set(err, KCO_ERR_IO, 0, "cannot create directory %s: %s", p, strerror(errno));
+                        free(p);
+                        return -1;
+                }
+                *s = '/';
+        }
+        free(p);
+        return 0;
+}
+
+static kco_upload_t *kco_store_local_open(kco_store_t *st, const char *key, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        if (strstr(key, "..") || key[0] == '/') {
+                kco_err_set(err, KCO_ERR_DATA, 0, "object key %s would leave the store directory", key);
+                return NULL;
+        }
+        char *path = kco_asprintf("%s/%s", ls->root, key);
+        if (kco_store_local_mkdirs(path, err)) {
+                free(path);
+                return NULL;
+        }
+        const char *slash = strrchr(path, '/');
+        char *tmp = kco_asprintf("%.*s/.%s.%ld-%lu.kco-tmp", (int)(slash - path), path, slash + 1, (long)getpid(),
+                                 (unsigned long)atomic_fetch_add(&ls->seq, 1));
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+                kco_err_set(err, KCO_ERR_IO, errno == ENOSPC || errno == EINTR, "cannot create %s: %s", tmp,
+                            strerror(errno));
+                free(tmp);
+                free(path);
+                return NULL;
+        }
+        kco_upload_local_t *up = kco_calloc(1, sizeof(*up));
+        up->base.store = st;
+        up->path = path;
+        up->tmp = tmp;
+        up->fd = fd;
+        return &up->base;
+}
+
+static int kco_store_local_write(kco_upload_t *u, const void *p, size_t n, kco_err_t *err) {
+        kco_upload_local_t *up = (kco_upload_local_t *)u;
+        const char *c = p;
+        while (n) {
+                ssize_t w = write(up->fd, c, n);
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return kco_err_set(err, KCO_ERR_IO, errno == ENOSPC, "cannot write %s: %s", up->tmp,
+                                           strerror(errno));
+                }
+                c += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+static void kco_upload_local_free(kco_upload_local_t *up) {
+        free(up->path);
+        free(up->tmp);
+        free(up);
+}
+
+static void kco_store_local_abort(kco_upload_t *u) {
+        kco_upload_local_t *up = (kco_upload_local_t *)u;
+        close(up->fd);
+        unlink(up->tmp);
+        kco_upload_local_free(up);
+}
+
+static int kco_store_local_commit(kco_upload_t *u, kco_err_t *err) {
+        kco_upload_local_t *up = (kco_upload_local_t *)u;
+        kco_store_local_t *ls = (kco_store_local_t *)u->store;
+        if (ls->fsync && fsync(up->fd)) {
+                kco_err_set(err, KCO_ERR_IO, 1, "cannot fsync %s: %s", up->tmp, strerror(errno));
+                kco_store_local_abort(u);
+                return -1;
+        }
+        if (close(up->fd)) {
+                up->fd = -1;
+                kco_err_set(err, KCO_ERR_IO, 1, "cannot close %s: %s", up->tmp, strerror(errno));
+                unlink(up->tmp);
+                kco_upload_local_free(up);
+                return -1;
+        }
+        if (rename(up->tmp, up->path)) {
+                kco_err_set(err, KCO_ERR_IO, 1, "cannot rename %s to %s: %s", up->tmp, up->path, strerror(errno));
+                unlink(up->tmp);
+                kco_upload_local_free(up);
+                return -1;
+        }
+        if (ls->fsync) {
+                char *dir = kco_strndup(up->path, (size_t)(strrchr(up->path, '/') - up->path));
+                int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                int rc = dfd < 0 ? -1 : fsync(dfd);
+                if (dfd >= 0)
+                        close(dfd);
+                if (rc)
+                        kco_err_set(err, KCO_ERR_IO, 1, "cannot fsync directory %s: %s", dir, strerror(errno));
+                free(dir);
+                if (rc) {
+                        kco_upload_local_free(up);
+                        return -1;
+                }
+        }
+        kco_upload_local_free(up);
+        return 0;
+}
+
+static void kco_store_local_destroy(kco_store_t *st) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        free(ls->root);
+        free(ls);
+}
+
+static const kco_store_ops_t kco_store_local_ops = {
+        "local", kco_store_local_open, kco_store_local_write, kco_store_local_commit, kco_store_local_abort,
+        kco_store_local_destroy,
+};
+
+kco_store_t *kco_store_local_new(const kco_conf_t *conf, kco_err_t *err) {
+        const char *url = conf->store_url;
+        if (strncmp(url, "file:///", 8)) {
+                kco_err_set(err, KCO_ERR_CONFIG, 0, "store.url = \"%s\": expected file:///absolute/dir", url);
+                return NULL;
+        }
+        const char *dir = url + 7;
+        size_t n = strlen(dir);
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        kco_store_local_t *ls = kco_calloc(1, sizeof(*ls));
+        ls->base.ops = &kco_store_local_ops;
+        ls->root = kco_strndup(dir, n);
+        ls->fsync = conf->local_fsync;
+        char *probe = kco_asprintf("%s/x", ls->root);
+        int rc = kco_store_local_mkdirs(probe, err);
+        free(probe);
+        if (rc || access(ls->root, W_OK)) {
+                if (!rc)
+                        kco_err_set(err, KCO_ERR_CONFIG, 0, "store.url: directory %s is not writable: %s", ls->root,
+                                    strerror(errno));
+                kco_store_local_destroy(&ls->base);
+                return NULL;
+        }
+        return &ls->base;
+}

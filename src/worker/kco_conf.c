@@ -1,0 +1,593 @@
+/*
+ * kco_conf.c - the config table and what is driven by it: parsing properties
+ * into kco_conf_t, validation (all errors at once), "did you mean" hints,
+ * redaction of secrets, and docs/CONFIGURATION.md.
+ *
+ * Main thread only. Adding a key = one row in kco_conf_defs[] + one field.
+ * Must never: print a secret's value; silently accept an invalid value.
+ */
+#include "worker/kco_conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/kco_log.h"
+#include "core/kco_mem.h"
+
+#define OFF(f) offsetof(kco_conf_t, f)
+
+static const kco_conf_enum_t converter_enums[] = {
+        {"org.apache.kafka.connect.converters.ByteArrayConverter", KCO_CONVERTER_BYTEARRAY, 0},
+        {"ByteArrayConverter", KCO_CONVERTER_BYTEARRAY, 1},
+        {"bytearray", KCO_CONVERTER_BYTEARRAY, 1},
+        {"org.apache.kafka.connect.storage.StringConverter", KCO_CONVERTER_STRING, 0},
+        {"StringConverter", KCO_CONVERTER_STRING, 1},
+        {"string", KCO_CONVERTER_STRING, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t connector_enums[] = {
+        {"com.aliyun.oss.connect.kafka.OSSSinkConnector", 0, 0},
+        {"OSSSinkConnector", 0, 1},
+        {"oss-sink", 0, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t format_enums[] = {
+        {"com.aliyun.oss.connect.kafka.format.bytearray.ByteArrayFormat", KCO_FORMAT_BYTEARRAY, 0},
+        {"ByteArrayFormat", KCO_FORMAT_BYTEARRAY, 1},
+        {"bytearray", KCO_FORMAT_BYTEARRAY, 1},
+        {"com.aliyun.oss.connect.kafka.format.json.JsonFormat", KCO_FORMAT_JSON, 0},
+        {"JsonFormat", KCO_FORMAT_JSON, 1},
+        {"json", KCO_FORMAT_JSON, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t storage_enums[] = {
+        {"local", KCO_STORAGE_LOCAL, 0},
+        {"com.aliyun.oss.connect.kafka.storage.OSSStorage", KCO_STORAGE_OSS, 0},
+        {"oss", KCO_STORAGE_OSS, 1},
+        {"io.confluent.connect.s3.storage.S3Storage", KCO_STORAGE_S3, 0},
+        {"s3", KCO_STORAGE_S3, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t compression_enums[] = {
+        {"none", KCO_COMPRESS_NONE, 0},
+        {"gzip", KCO_COMPRESS_GZIP, 0},
+        {"zstd", KCO_COMPRESS_ZSTD, 0},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t partitioner_enums[] = {
+        {"io.confluent.connect.storage.partitioner.DefaultPartitioner", KCO_PARTITIONER_DEFAULT, 0},
+        {"DefaultPartitioner", KCO_PARTITIONER_DEFAULT, 1},
+        {"default", KCO_PARTITIONER_DEFAULT, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t null_enums[] = {
+        {"ignore", KCO_NULL_IGNORE, 0},
+        {"fail", KCO_NULL_FAIL, 0},
+        {"write", KCO_NULL_WRITE, 0},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t bool_enums[] = {{NULL, 0, 0}};
+
+#define W "Worker"
+#define C "Connector"
+#define S "Storage"
+#define F "Format"
+#define P "Partitioner"
+
+const kco_conf_def_t kco_conf_defs[] = {
+        /* Worker */
+        {"bootstrap.servers", KCO_CONF_STRING, OFF(bootstrap_servers), "localhost:9092", 0, 0, NULL, 0, W,
+         "Kafka brokers to bootstrap from, host:port[,host:port...]."},
+        {"key.converter", KCO_CONF_ENUM, OFF(key_converter), "org.apache.kafka.connect.converters.ByteArrayConverter",
+         0, 0, converter_enums, 0, W,
+         "Converter for record keys. May also be set per connector."},
+        {"value.converter", KCO_CONF_ENUM, OFF(value_converter),
+         "org.apache.kafka.connect.converters.ByteArrayConverter", 0, 0, converter_enums, 0, W,
+         "Converter for record values. ByteArrayConverter passes bytes unchanged; StringConverter treats them as "
+         "UTF-8 text (use it with JsonFormat when the topic holds JSON text). May also be set per connector."},
+        {"log.level", KCO_CONF_STRING, OFF(log_level), "info", 0, 0, NULL, 0, W,
+         "Log level: error, warn, info or debug."},
+        /* Connector */
+        {"name", KCO_CONF_STRING, OFF(name), NULL, 0, 0, NULL, KCO_CONF_REQUIRED, C,
+         "Unique connector name. Its tasks consume in the consumer group connect-<name>, so every process "
+         "running a connector of that name shares the topic partitions."},
+        {"connector.class", KCO_CONF_ENUM, OFF(connector_class), "com.aliyun.oss.connect.kafka.OSSSinkConnector", 0, 0,
+         connector_enums, 0, C, "The connector; only the OSS sink exists."},
+        {"topics", KCO_CONF_LIST, OFF(topics), "", 0, 0, NULL, 0, C,
+         "Topics to consume, comma separated. Exactly one of topics and topics.regex must be set."},
+        {"topics.regex", KCO_CONF_STRING, OFF(topics_regex), "", 0, 0, NULL, 0, C,
+         "Regular expression (whole topic name) of the topics to consume; new matching topics are picked up."},
+        {"tasks.max", KCO_CONF_INT, OFF(tasks_max), "1", 1, 1024, NULL, 0, C,
+         "Tasks (consumer threads) of this connector in this process. Partitions are spread over all tasks of "
+         "all processes running the connector."},
+        {"flush.size", KCO_CONF_LONG, OFF(flush_size), NULL, 1, INT64_MAX, NULL, KCO_CONF_REQUIRED, C,
+         "Records of one Kafka partition after which its open files are committed. A file holds at most this "
+         "many records."},
+        {"rotate.interval.ms", KCO_CONF_LONG, OFF(rotate_interval_ms), "-1", -1, INT64_MAX, NULL, 0, C,
+         "Commit open files when a record's timestamp is this far past the first record of the files "
+         "(Kafka record timestamps; deterministic). -1 disables. Unlike the Java connector this also works with "
+         "the default partitioner."},
+        {"behavior.on.null.values", KCO_CONF_ENUM, OFF(null_behavior), "ignore", 0, 0, null_enums, 0, C,
+         "What a record with a null value (a tombstone) does: ignore (skipped, logged at debug level), fail (the "
+         "task stops before it) or write (JsonFormat writes null, ByteArrayFormat an empty value)."},
+        /* Storage */
+        {"storage.class", KCO_CONF_ENUM, OFF(storage), NULL, 0, 0, storage_enums, KCO_CONF_REQUIRED, S,
+         "Where objects go: local (a directory, see store.url), OSS or S3."},
+        {"store.url", KCO_CONF_STRING, OFF(store_url), "", 0, 0, NULL, 0, S,
+         "For storage.class=local: file:///absolute/dir; the object with key K is the file dir/K, written under a "
+         "temporary name and renamed when committed."},
+        {"store.local.fsync", KCO_CONF_BOOL, OFF(local_fsync), "true", 0, 0, bool_enums, 0, S,
+         "For storage.class=local: fsync each file and its directory before its offsets are committed."},
+        {"oss.bucket", KCO_CONF_STRING, OFF(oss_bucket), "", 0, 0, NULL, 0, S, "OSS bucket name."},
+        {"topics.dir", KCO_CONF_STRING, OFF(topics_dir), "topics", 0, 0, NULL, 0, S,
+         "Top-level directory (key prefix) of the objects; empty for none."},
+        {"directory.delim", KCO_CONF_STRING, OFF(directory_delim), "/", 0, 0, NULL, KCO_CONF_RAW, S,
+         "Delimiter between the directory parts of object keys."},
+        {"file.delim", KCO_CONF_STRING, OFF(file_delim), "+", 0, 0, NULL, KCO_CONF_RAW, S,
+         "Delimiter between topic, partition and start offset in object names."},
+        {"filename.offset.zero.pad.width", KCO_CONF_INT, OFF(pad_width), "10", 0, 19, NULL, 0, S,
+         "Start offsets in object names are zero-padded to this width."},
+        /* Format */
+        {"format.class", KCO_CONF_ENUM, OFF(format), NULL, 0, 0, format_enums, KCO_CONF_REQUIRED, F,
+         "Output format. JsonFormat writes one JSON value per line: a String value holding JSON is written as "
+         "that JSON (compacted onto one line), other strings as JSON strings, bytes as base64 strings."},
+        {"format.bytearray.extension", KCO_CONF_STRING, OFF(bytearray_extension), ".bin", 0, 0, NULL, 0, F,
+         "File extension of ByteArrayFormat objects."},
+        {"format.bytearray.separator", KCO_CONF_STRING, OFF(bytearray_separator), "\n", 0, 0, NULL, KCO_CONF_RAW, F,
+         "Bytes written after each record by ByteArrayFormat (properties escapes such as \\n apply)."},
+        {"oss.compression.type", KCO_CONF_ENUM, OFF(compression), "none", 0, 0, compression_enums, 0, F,
+         "Compression of ByteArray and JSON objects: none, gzip (.gz appended to the extension) or zstd (.zst)."},
+        {"oss.compression.level", KCO_CONF_INT, OFF(compression_level), "-1", -1, 22, NULL, 0, F,
+         "Compression level; -1 is the codec's default (gzip 6, zstd 3)."},
+        /* Partitioner */
+        {"partitioner.class", KCO_CONF_ENUM, OFF(partitioner),
+         "io.confluent.connect.storage.partitioner.DefaultPartitioner", 0, 0, partitioner_enums, 0, P,
+         "How records map to directories. DefaultPartitioner: partition=<kafka partition>."},
+        {NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL, NULL},
+};
+
+/* Keys of Kafka Connect workers and of the Java connector that this version
+ * reads nowhere; accepted without a typo warning. */
+static const char *const kco_conf_known_ignored[] = {
+        "group.id", "offset.storage.file.filename", "offset.flush.interval.ms", "plugin.path",
+        "key.converter.schemas.enable", "value.converter.schemas.enable", "internal.key.converter",
+        "internal.value.converter", "internal.key.converter.schemas.enable",
+        "internal.value.converter.schemas.enable", "rest.port", "rest.host.name", "listeners",
+        "offset.storage.topic", "config.storage.topic", "status.storage.topic",
+        "offset.storage.replication.factor", "config.storage.replication.factor",
+        "status.storage.replication.factor", NULL,
+};
+
+/* Keys of the Java connector that a later version honours; given now they
+ * have no effect, which the user is told. */
+static const char *const kco_conf_not_yet[] = {
+        "rotate.schedule.interval.ms", "schema.compatibility", "partition.field.name", "partition.duration.ms",
+        "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field", "avro.codec",
+        "oss.parquet.protobuf.schema.class", "oss.parquet.block.size", "oss.parquet.compression.codec",
+        "oss.parquet.page.size", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "retry.backoff.ms", "errors.tolerance", "errors.deadletterqueue.topic.name", NULL,
+};
+
+void kco_conf_errs_init(kco_conf_errs_t *e) {
+        memset(e, 0, sizeof(*e));
+}
+
+void kco_conf_errs_free(kco_conf_errs_t *e) {
+        for (int i = 0; i < e->n; i++)
+                free(e->msg[i]);
+        for (int i = 0; i < e->nwarn; i++)
+                free(e->warn[i]);
+        free(e->msg);
+        free(e->warn);
+        kco_conf_errs_init(e);
+}
+
+static void kco_conf_errs_vpush(char ***arr, int *n, const char *fmt, va_list ap) {
+        va_list cp;
+        va_copy(cp, ap);
+        int len = vsnprintf(NULL, 0, fmt, cp);
+        va_end(cp);
+        char *s = kco_malloc((size_t)len + 1);
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+        *arr = kco_realloc(*arr, sizeof(char *) * (size_t)(*n + 1));
+        (*arr)[(*n)++] = s;
+}
+
+void kco_conf_errs_add(kco_conf_errs_t *e, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        kco_conf_errs_vpush(&e->msg, &e->n, fmt, ap);
+        va_end(ap);
+}
+
+void kco_conf_errs_warn(kco_conf_errs_t *e, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        kco_conf_errs_vpush(&e->warn, &e->nwarn, fmt, ap);
+        va_end(ap);
+}
+
+const kco_conf_def_t *kco_conf_def_find(const char *name) {
+        for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
+                if (!strcmp(d->name, name))
+                        return d;
+        return NULL;
+}
+
+const char *kco_conf_display(const char *key, const char *value) {
+        const kco_conf_def_t *d = kco_conf_def_find(key);
+        if (d && (d->flags & KCO_CONF_SECRET))
+                return "<redacted>";
+        return value;
+}
+
+const char *kco_conf_enum_name(const char *key, int value) {
+        const kco_conf_def_t *d = kco_conf_def_find(key);
+        if (!d || !d->enums)
+                return "?";
+        for (const kco_conf_enum_t *e = d->enums; e->name; e++)
+                if (e->value == value)
+                        return e->name;
+        return "?";
+}
+
+static char *kco_conf_trim(const char *s) {
+        while (isspace((unsigned char)*s))
+                s++;
+        size_t n = strlen(s);
+        while (n && isspace((unsigned char)s[n - 1]))
+                n--;
+        return kco_strndup(s, n);
+}
+
+static void kco_conf_list_parse(kco_strlist_t *l, const char *s) {
+        l->v = NULL;
+        l->n = 0;
+        const char *p = s;
+        while (*p) {
+                const char *comma = strchr(p, ',');
+                size_t len = comma ? (size_t)(comma - p) : strlen(p);
+                char *item = kco_strndup(p, len);
+                char *t = kco_conf_trim(item);
+                free(item);
+                if (*t) {
+                        l->v = kco_realloc(l->v, sizeof(char *) * (size_t)(l->n + 1));
+                        l->v[l->n++] = t;
+                } else {
+                        free(t);
+                }
+                if (!comma)
+                        break;
+                p = comma + 1;
+        }
+}
+
+static void kco_conf_list_free(kco_strlist_t *l) {
+        for (int i = 0; i < l->n; i++)
+                free(l->v[i]);
+        free(l->v);
+        l->v = NULL;
+        l->n = 0;
+}
+
+static int kco_conf_parse_int64(const char *s, int64_t *out) {
+        if (!*s)
+                return -1;
+        errno = 0;
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (errno || *end)
+                return -1;
+        *out = v;
+        return 0;
+}
+
+/* Parses one value into its field; on a bad value adds an error. */
+static void kco_conf_set(kco_conf_t *c, const kco_conf_def_t *d, const char *raw, kco_conf_errs_t *errs) {
+        char *field = (char *)c + d->offset;
+        char *v = (d->flags & KCO_CONF_RAW) ? kco_strdup(raw) : kco_conf_trim(raw);
+        const char *shown = kco_conf_display(d->name, v);
+        switch (d->type) {
+        case KCO_CONF_STRING:
+                free(*(char **)field);
+                *(char **)field = v;
+                return;
+        case KCO_CONF_LIST:
+                kco_conf_list_free((kco_strlist_t *)field);
+                kco_conf_list_parse((kco_strlist_t *)field, v);
+                break;
+        case KCO_CONF_INT:
+        case KCO_CONF_LONG: {
+                int64_t n;
+                if (kco_conf_parse_int64(v, &n)) {
+                        kco_conf_errs_add(errs, "%s = \"%s\": not an integer", d->name, shown);
+                } else if (n < d->min || n > d->max) {
+                        if (d->max == INT64_MAX)
+                                kco_conf_errs_add(errs, "%s = \"%s\": must be at least %" PRId64, d->name, shown,
+                                                  d->min);
+                        else
+                                kco_conf_errs_add(errs, "%s = \"%s\": must be between %" PRId64 " and %" PRId64,
+                                                  d->name, shown, d->min, d->max);
+                } else if (d->type == KCO_CONF_INT) {
+                        *(int *)field = (int)n;
+                } else {
+                        *(int64_t *)field = n;
+                }
+                break;
+        }
+        case KCO_CONF_BOOL:
+                if (!strcasecmp(v, "true"))
+                        *(int *)field = 1;
+                else if (!strcasecmp(v, "false"))
+                        *(int *)field = 0;
+                else
+                        kco_conf_errs_add(errs, "%s = \"%s\": must be true or false", d->name, shown);
+                break;
+        case KCO_CONF_ENUM: {
+                const kco_conf_enum_t *e;
+                for (e = d->enums; e->name; e++)
+                        if (!strcasecmp(e->name, v))
+                                break;
+                if (e->name) {
+                        *(int *)field = e->value;
+                } else {
+                        char allowed[1024] = "";
+                        size_t off = 0;
+                        for (e = d->enums; e->name && off < sizeof(allowed) - 1; e++)
+                                off += (size_t)snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
+                                                        off ? ", " : "", e->name);
+                        kco_conf_errs_add(errs, "%s = \"%s\": unknown value; expected one of: %s", d->name, shown,
+                                          allowed);
+                }
+                break;
+        }
+        }
+        free(v);
+}
+
+/* Levenshtein distance, capped; for "did you mean" hints. */
+static int kco_conf_distance(const char *a, const char *b) {
+        size_t la = strlen(a), lb = strlen(b);
+        if (la > 64 || lb > 64)
+                return 99;
+        int prev[65], cur[65];
+        for (size_t j = 0; j <= lb; j++)
+                prev[j] = (int)j;
+        for (size_t i = 1; i <= la; i++) {
+                cur[0] = (int)i;
+                for (size_t j = 1; j <= lb; j++) {
+                        int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                        int m = prev[j] + 1;
+                        if (cur[j - 1] + 1 < m)
+                                m = cur[j - 1] + 1;
+                        if (prev[j - 1] + cost < m)
+                                m = prev[j - 1] + cost;
+                        cur[j] = m;
+                }
+                memcpy(prev, cur, sizeof(int) * (lb + 1));
+        }
+        return prev[lb];
+}
+
+static int kco_conf_in_list(const char *const *list, const char *key) {
+        for (; *list; list++)
+                if (!strcmp(*list, key))
+                        return 1;
+        return 0;
+}
+
+static void kco_conf_check_unknown(const char *key, kco_conf_errs_t *errs) {
+        if (kco_conf_def_find(key) || kco_conf_in_list(kco_conf_known_ignored, key))
+                return;
+        if (!strncmp(key, "consumer.", 9) || !strncmp(key, "producer.", 9) || !strncmp(key, "admin.", 6))
+                return;
+        if (kco_conf_in_list(kco_conf_not_yet, key)) {
+                kco_conf_errs_warn(errs, "%s: not supported by this version yet; ignored", key);
+                return;
+        }
+        const char *best = NULL;
+        int bestd = 3;
+        for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++) {
+                int dist = kco_conf_distance(key, d->name);
+                if (dist < bestd) {
+                        bestd = dist;
+                        best = d->name;
+                }
+        }
+        if (best)
+                kco_conf_errs_warn(errs, "%s: unknown key; did you mean %s?", key, best);
+}
+
+static void kco_conf_apply(kco_conf_t *c, const kco_props_t *p, kco_props_t *given, kco_conf_errs_t *errs) {
+        if (!p)
+                return;
+        for (size_t i = 0; i < kco_props_count(p); i++) {
+                const char *k = kco_props_key(p, i), *v = kco_props_value(p, i);
+                kco_props_set(c->raw, k, v);
+                if (!strncmp(k, "consumer.override.", 18))
+                        kco_props_set(c->consumer, k + 18, v);
+                else if (!strncmp(k, "consumer.", 9))
+                        kco_props_set(c->consumer, k + 9, v);
+                const kco_conf_def_t *d = kco_conf_def_find(k);
+                if (d) {
+                        kco_conf_set(c, d, v, errs);
+                        kco_props_set(given, k, "1");
+                } else {
+                        kco_conf_check_unknown(k, errs);
+                }
+        }
+}
+
+static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_errs_t *errs) {
+        for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
+                if ((d->flags & KCO_CONF_REQUIRED) && !kco_props_get(given, d->name))
+                        kco_conf_errs_add(errs, "%s: required, no value given", d->name);
+        if (c->name && !*c->name)
+                kco_conf_errs_add(errs, "name = \"\": must not be empty");
+        if (c->topics.n && *c->topics_regex)
+                kco_conf_errs_add(errs, "topics and topics.regex: set one of them, not both");
+        if (!c->topics.n && !*c->topics_regex)
+                kco_conf_errs_add(errs, "topics: required (or topics.regex), no value given");
+        if (!*c->bootstrap_servers)
+                kco_conf_errs_add(errs, "bootstrap.servers = \"\": must not be empty");
+        if (kco_log_level_parse(c->log_level) < 0)
+                kco_conf_errs_add(errs, "log.level = \"%s\": expected error, warn, info or debug", c->log_level);
+        if (!*c->directory_delim)
+                kco_conf_errs_add(errs, "directory.delim = \"\": must not be empty");
+        if (!*c->file_delim)
+                kco_conf_errs_add(errs, "file.delim = \"\": must not be empty");
+        if (kco_props_get(given, "storage.class")) {
+                if (c->storage == KCO_STORAGE_LOCAL) {
+                        if (strncmp(c->store_url, "file:///", 8))
+                                kco_conf_errs_add(errs,
+                                                  "store.url = \"%s\": storage.class=local needs file:///absolute/dir",
+                                                  c->store_url);
+                } else {
+                        kco_conf_errs_add(errs,
+                                          "storage.class = \"%s\": this version writes to storage.class=local only; "
+                                          "OSS and S3 stores are not available yet",
+                                          kco_conf_enum_name("storage.class", c->storage));
+                }
+        }
+        if (c->compression_level > 9 && c->compression == KCO_COMPRESS_GZIP)
+                kco_conf_errs_add(errs, "oss.compression.level = \"%d\": gzip levels are 1-9 (or -1)",
+                                  c->compression_level);
+        if (c->compression_level == 0 && c->compression != KCO_COMPRESS_NONE)
+                kco_conf_errs_add(errs, "oss.compression.level = \"0\": use 1-9 for gzip, 1-22 for zstd, or -1");
+        if (c->format == KCO_FORMAT_JSON && c->value_converter == KCO_CONVERTER_BYTEARRAY &&
+            kco_props_get(given, "format.class"))
+                kco_conf_errs_warn(errs, "value.converter is ByteArrayConverter: JsonFormat writes values as base64 "
+                                         "strings; use org.apache.kafka.connect.storage.StringConverter to write "
+                                         "JSON text as JSON");
+}
+
+kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector, kco_conf_errs_t *errs) {
+        kco_conf_t *c = kco_calloc(1, sizeof(*c));
+        c->consumer = kco_props_new();
+        c->raw = kco_props_new();
+        kco_props_t *given = kco_props_new();
+        kco_conf_errs_t ignored;
+        kco_conf_errs_init(&ignored);
+        for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
+                if (d->dflt)
+                        kco_conf_set(c, d, d->dflt, &ignored);
+        int nerr_before = errs->n;
+        kco_conf_apply(c, worker, given, errs);
+        kco_conf_apply(c, connector, given, errs);
+        kco_conf_validate(c, given, errs);
+        kco_props_destroy(given);
+        if (ignored.n) /* a default that does not parse is a bug in the table */
+                abort();
+        kco_conf_errs_free(&ignored);
+        if (errs->n > nerr_before) {
+                kco_conf_destroy(c);
+                return NULL;
+        }
+        return c;
+}
+
+void kco_conf_destroy(kco_conf_t *c) {
+        if (!c)
+                return;
+        for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++) {
+                char *field = (char *)c + d->offset;
+                if (d->type == KCO_CONF_STRING)
+                        free(*(char **)field);
+                else if (d->type == KCO_CONF_LIST)
+                        kco_conf_list_free((kco_strlist_t *)field);
+        }
+        kco_props_destroy(c->consumer);
+        kco_props_destroy(c->raw);
+        free(c);
+}
+
+static void kco_conf_md_escape(FILE *out, const char *s) {
+        for (; *s; s++) {
+                if (*s == '\n')
+                        fputs("\\n", out);
+                else if (*s == '|')
+                        fputs("\\|", out);
+                else
+                        fputc(*s, out);
+        }
+}
+
+static const char *kco_conf_type_name(kco_conf_type_t t) {
+        static const char *names[] = {"string", "int", "long", "boolean", "list", "class/enum"};
+        return names[t];
+}
+
+void kco_conf_write_docs(FILE *out) {
+        fputs("# Configuration reference\n\n"
+              "Generated from the config table in `src/worker/kco_conf.c` by `kafka-connect-oss config-docs`;\n"
+              "do not edit by hand (`make docs` regenerates it, the test suite checks it is current).\n\n"
+              "Worker keys go in the worker properties file (the first file of `standalone`); connector keys in "
+              "each connector file. A connector file may also set worker keys such as the converters; its "
+              "value wins.\n\n"
+              "Kafka consumer settings: `consumer.<librdkafka property>` in the worker file and\n"
+              "`consumer.override.<property>` in a connector file are passed to librdkafka. The program sets\n"
+              "`group.id=connect-<name>`, `enable.auto.commit=false`, `enable.auto.offset.store=false` and, unless\n"
+              "given, `auto.offset.reset=earliest`.\n\n"
+              "Values are trimmed of surrounding whitespace unless the key says otherwise. Class names of the Java\n"
+              "connector and of Kafka Connect are accepted as they are, and so are the short aliases listed.\n",
+              out);
+        const char *groups[] = {"Worker", "Connector", "Storage", "Format", "Partitioner", NULL};
+        for (int g = 0; groups[g]; g++) {
+                fprintf(out, "\n## %s\n\n| key | type | default | valid values | description |\n|---|---|---|---|---|\n",
+                        groups[g]);
+                for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++) {
+                        if (strcmp(d->group, groups[g]))
+                                continue;
+                        fprintf(out, "| `%s` | %s | ", d->name, kco_conf_type_name(d->type));
+                        if (d->flags & KCO_CONF_REQUIRED)
+                                fputs("*required*", out);
+                        else if (d->dflt && *d->dflt) {
+                                fputc('`', out);
+                                kco_conf_md_escape(out, d->dflt);
+                                fputc('`', out);
+                        } else
+                                fputs("\"\"", out);
+                        fputs(" | ", out);
+                        if (d->type == KCO_CONF_ENUM) {
+                                int first = 1;
+                                for (const kco_conf_enum_t *e = d->enums; e->name; e++) {
+                                        fprintf(out, "%s`%s`%s", first ? "" : ", ", e->name, e->alias ? " (alias)" : "");
+                                        first = 0;
+                                }
+                        } else if (d->type == KCO_CONF_BOOL) {
+                                fputs("true, false", out);
+                        } else if (d->type == KCO_CONF_INT || d->type == KCO_CONF_LONG) {
+                                if (d->max == INT64_MAX)
+                                        fprintf(out, "≥ %" PRId64, d->min);
+                                else
+                                        fprintf(out, "%" PRId64 " … %" PRId64, d->min, d->max);
+                        }
+                        fputs(" | ", out);
+                        kco_conf_md_escape(out, d->doc);
+                        if (d->flags & KCO_CONF_SECRET)
+                                fputs(" Secret: never logged or shown.", out);
+                        fputs(" |\n", out);
+                }
+        }
+        fputs("\n## Accepted but not yet honoured\n\nThese keys of the Java connector are recognised; setting them "
+              "prints a warning because this version does not act on them yet:\n\n",
+              out);
+        for (int i = 0; kco_conf_not_yet[i]; i++)
+                fprintf(out, "%s`%s`", i ? ", " : "", kco_conf_not_yet[i]);
+        fputs("\n\nKafka Connect worker keys with no meaning here (accepted silently): ", out);
+        for (int i = 0; kco_conf_known_ignored[i]; i++)
+                fprintf(out, "%s`%s`", i ? ", " : "", kco_conf_known_ignored[i]);
+        fputs(".\n", out);
+}

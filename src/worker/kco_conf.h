@@ -1,0 +1,137 @@
+/*
+ * kco_conf.h - the one configuration table: every key the program reads.
+ *
+ * Owns: kco_conf_t, the typed, validated settings of one connector (the worker
+ * properties overlaid by the connector's own), and the table that parses,
+ * validates, documents and redacts them. Runs on the main thread before any
+ * task starts; a kco_conf_t is read-only afterwards and shared by the tasks.
+ * Must never: print a secret value (rows flagged KCO_CONF_SECRET).
+ */
+#ifndef KCO_CONF_H
+#define KCO_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "worker/kco_props.h"
+
+typedef enum {
+        KCO_CONF_STRING,
+        KCO_CONF_INT,  /* int */
+        KCO_CONF_LONG, /* int64_t */
+        KCO_CONF_BOOL,
+        KCO_CONF_LIST, /* comma separated, kco_strlist_t */
+        KCO_CONF_ENUM, /* a name (or alias, e.g. a Java class name) -> int */
+} kco_conf_type_t;
+
+#define KCO_CONF_SECRET 0x1   /* never printed */
+#define KCO_CONF_REQUIRED 0x2 /* no default: must be given */
+#define KCO_CONF_RAW 0x4      /* value kept verbatim (no trimming) */
+
+typedef struct kco_strlist_s {
+        char **v;
+        int n;
+} kco_strlist_t;
+
+typedef struct kco_conf_enum_s {
+        const char *name; /* canonical name first, then aliases */
+        int value;
+        int alias; /* 1: accepted but not listed as canonical in docs */
+} kco_conf_enum_t;
+
+/* Converters (key.converter / value.converter). */
+enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING };
+/* format.class */
+enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON };
+/* storage.class */
+enum { KCO_STORAGE_LOCAL, KCO_STORAGE_OSS, KCO_STORAGE_S3 };
+/* oss.compression.type */
+enum { KCO_COMPRESS_NONE, KCO_COMPRESS_GZIP, KCO_COMPRESS_ZSTD };
+/* partitioner.class */
+enum { KCO_PARTITIONER_DEFAULT };
+/* behavior.on.null.values */
+enum { KCO_NULL_IGNORE, KCO_NULL_FAIL, KCO_NULL_WRITE };
+
+typedef struct kco_conf_s {
+        /* worker */
+        char *bootstrap_servers;
+        int key_converter;
+        int value_converter;
+        char *log_level;
+        /* connector */
+        char *name;
+        int connector_class;
+        kco_strlist_t topics;
+        char *topics_regex;
+        int tasks_max;
+        int format;
+        int64_t flush_size;
+        int64_t rotate_interval_ms;
+        int storage;
+        char *store_url;
+        char *topics_dir;
+        char *directory_delim;
+        char *file_delim;
+        int pad_width;
+        char *bytearray_extension;
+        char *bytearray_separator;
+        int compression;
+        int compression_level;
+        int partitioner;
+        int null_behavior;
+        int local_fsync;
+        char *oss_bucket;
+        /* librdkafka consumer properties: consumer.* (worker) and
+         * consumer.override.* (connector), prefix stripped */
+        kco_props_t *consumer;
+        /* every key as given (for plugins that read their own keys) */
+        kco_props_t *raw;
+} kco_conf_t;
+
+typedef struct kco_conf_def_s {
+        const char *name;
+        kco_conf_type_t type;
+        size_t offset;
+        const char *dflt; /* as text; NULL with KCO_CONF_REQUIRED */
+        int64_t min, max; /* INT/LONG range (inclusive) */
+        const kco_conf_enum_t *enums;
+        unsigned flags;
+        const char *group;
+        const char *doc;
+} kco_conf_def_t;
+
+/* Collected validation problems: every error at once. */
+typedef struct kco_conf_errs_s {
+        char **msg;
+        int n;
+        char **warn;
+        int nwarn;
+} kco_conf_errs_t;
+
+void kco_conf_errs_init(kco_conf_errs_t *e);
+void kco_conf_errs_free(kco_conf_errs_t *e);
+void kco_conf_errs_add(kco_conf_errs_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kco_conf_errs_warn(kco_conf_errs_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The table, NULL-name terminated. */
+extern const kco_conf_def_t kco_conf_defs[];
+const kco_conf_def_t *kco_conf_def_find(const char *name);
+
+/*
+ * Builds a connector's settings from worker properties (may be NULL) and the
+ * connector's properties. Returns NULL if any error was found; every error
+ * and warning is appended to errs.
+ */
+kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector,
+                         kco_conf_errs_t *errs);
+void kco_conf_destroy(kco_conf_t *c);
+
+/* Canonical name of an enum value of the row named key (e.g. "json"). */
+const char *kco_conf_enum_name(const char *key, int value);
+/* Value of key for display: "<redacted>" for secrets. */
+const char *kco_conf_display(const char *key, const char *value);
+/* Writes docs/CONFIGURATION.md. */
+void kco_conf_write_docs(FILE *out);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * kco_task.c - one task: a thread that polls its consumer, converts each
+ * message into a record, hands it to the sink and commits to Kafka the
+ * offsets the sink reports ready.
+ *
+ * Owns: its consumer, converters and sink. Its own thread only.
+ * Must never: hold a Kafka message past the record's write (it pins a fetch
+ * buffer); commit past a record that failed; upload partial files on stop.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "convert/kco_converter.h"
+#include "core/kco_log.h"
+#include "core/kco_mem.h"
+#include "kafka/kco_consumer.h"
+#include "sink/kco_sink.h"
+#include "worker/kco_connector.h"
+
+#define KCO_TASK_REWIND_MAX 8
+
+struct kco_task_s {
+        int id;
+        kco_connector_t *conn;
+        pthread_t thread;
+        kco_consumer_t *consumer;
+        kco_converter_t *key_cv, *value_cv;
+        kco_sink_t *sink;
+        int failed;
+        int backoff_ms;
+        /* partitions rewound in the current poll round: skip their messages */
+        struct {
+                char *topic;
+                int32_t partition;
+        } rewound[KCO_TASK_REWIND_MAX];
+        int nrewound;
+};
+
+static void kco_task_assigned(void *opaque, const char *topic, int32_t partition) {
+        kco_task_t *t = opaque;
+        kco_sink_assign(t->sink, topic, partition);
+}
+
+static void kco_task_revoking(void *opaque, const char *topic, int32_t partition, int lost) {
+        kco_task_t *t = opaque;
+        (void)lost;
+        kco_sink_revoke(t->sink, topic, partition);
+}
+
+static void kco_task_add_ready(void *opaque, const char *topic, int32_t partition, int64_t offset) {
+        rd_kafka_topic_partition_list_add(opaque, topic, partition)->offset = offset;
+}
+
+/* Commits every offset the sink reports ready. */
+static void kco_task_commit(kco_task_t *t) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+        kco_sink_foreach_ready(t->sink, kco_task_add_ready, l);
+        if (l->cnt) {
+                rd_kafka_resp_err_t e = kco_consumer_commit(t->consumer, l);
+                for (int i = 0; i < l->cnt; i++) {
+                        rd_kafka_topic_partition_t *p = &l->elems[i];
+                        if (!e && !p->err) {
+                                kco_sink_committed(t->sink, p->topic, p->partition, p->offset);
+                                kco_stats_add(t->conn->stats.offset_commits, 1);
+                                kco_debug("kafka", "committed %s-%d offset %" PRId64, p->topic, (int)p->partition,
+                                          p->offset);
+                        } else {
+                                kco_warn("kafka",
+                                         "task %s-%d: offset commit %s-%d@%" PRId64
+                                         " failed: %s; objects are durable, commit retried",
+                                         t->conn->conf->name, t->id, p->topic, (int)p->partition, p->offset,
+                                         rd_kafka_err2str(e ? e : p->err));
+                        }
+                }
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void kco_task_revoke_commit(void *opaque) {
+        kco_task_commit(opaque);
+}
+
+static int kco_task_is_rewound(kco_task_t *t, const char *topic, int32_t partition) {
+        for (int i = 0; i < t->nrewound; i++)
+                if (t->rewound[i].partition == partition && !strcmp(t->rewound[i].topic, topic))
+                        return 1;
+        return 0;
+}
+
+static void kco_task_clear_rewound(kco_task_t *t) {
+        for (int i = 0; i < t->nrewound; i++)
+                free(t->rewound[i].topic);
+        t->nrewound = 0;
+}
+
+static void kco_task_sleep_ms(kco_task_t *t, int ms) {
+        while (ms > 0 && !atomic_load(t->conn->stop)) {
+                int step = ms > 100 ? 100 : ms;
+                struct timespec ts = {0, step * 1000000L};
+                nanosleep(&ts, NULL);
+                ms -= step;
+        }
+}
+
+/* A retriable failure of a partition: discard its open files, go back to
+ * the first offset not in a committed object, back off. */
+static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition, const kco_err_t *err) {
+        int64_t off = kco_sink_rewind(t->sink, topic, partition);
+        t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : 500;
+        if (t->backoff_ms > 30000)
+                t->backoff_ms = 30000;
+        kco_warn("sink", "task %s-%d: %s-%d: %s; retrying from offset %" PRId64 " in %d ms", t->conn->conf->name,
+                 t->id, topic, (int)partition, err->msg, off, t->backoff_ms);
+        if (off >= 0)
+                kco_consumer_seek(t->consumer, topic, partition, off);
+        if (t->nrewound < KCO_TASK_REWIND_MAX) {
+                t->rewound[t->nrewound].topic = kco_strdup(topic);
+                t->rewound[t->nrewound++].partition = partition;
+        }
+        kco_task_sleep_ms(t, t->backoff_ms);
+}
+
+/* Returns -1 if the task must stop. */
+static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
+        if (m->err) {
+                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                        return 0;
+                if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+                        kco_error("kafka", "task %s-%d: fatal: %s", t->conn->conf->name, t->id,
+                                  rd_kafka_message_errstr(m));
+                        return -1;
+                }
+                kco_warn("kafka", "task %s-%d: %s", t->conn->conf->name, t->id, rd_kafka_message_errstr(m));
+                return 0;
+        }
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        if (t->nrewound && kco_task_is_rewound(t, topic, m->partition))
+                return 0;
+        kco_record_t rec;
+        kco_err_t err;
+        kco_err_clear(&err);
+        rec.topic = topic;
+        rec.partition = m->partition;
+        rec.offset = m->offset;
+        rec.timestamp = rd_kafka_message_timestamp(m, NULL);
+        if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, &rec.key, &err) ||
+            kco_converter_convert(t->value_cv, topic, m->payload, m->len, &rec.value, &err) ||
+            kco_sink_write(t->sink, &rec, &err)) {
+                if (err.code == KCO_ERR_IO || err.retriable) {
+                        kco_task_rewind(t, topic, m->partition, &err);
+                        return 0;
+                }
+                kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s", t->conn->conf->name, t->id,
+                          topic, (int)m->partition, m->offset, err.msg);
+                return -1;
+        }
+        return 0;
+}
+
+static void *kco_task_main(void *arg) {
+        kco_task_t *t = arg;
+        while (!atomic_load(t->conn->stop)) {
+                kco_task_clear_rewound(t);
+                int handled = 0, stop = 0;
+                rd_kafka_message_t *m;
+                while (handled < 10000 && (m = kco_consumer_poll(t->consumer, handled ? 0 : 100))) {
+                        handled++;
+                        int rc = kco_task_handle(t, m);
+                        rd_kafka_message_destroy(m);
+                        if (rc) {
+                                stop = 1;
+                                break;
+                        }
+                }
+                if (stop) {
+                        t->failed = 1;
+                        break;
+                }
+                if (handled && !t->nrewound)
+                        t->backoff_ms = 0;
+                kco_task_commit(t);
+        }
+        kco_task_clear_rewound(t);
+        if (t->failed) {
+                atomic_fetch_add(&t->conn->stats.tasks_failed, 1);
+                atomic_store(t->conn->stop, 1); /* a failed task stops the process (exit 1) */
+        }
+        /* Leaving the group revokes everything: open files are discarded. */
+        kco_consumer_destroy(t->consumer);
+        t->consumer = NULL;
+        return NULL;
+}
+
+kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
+        kco_task_t *t = kco_calloc(1, sizeof(*t));
+        t->id = id;
+        t->conn = c;
+        t->key_cv = kco_converter_new(c->conf->key_converter, c->conf);
+        t->value_cv = kco_converter_new(c->conf->value_converter, c->conf);
+        t->sink = kco_sink_new(c->conf, c->store, &c->stats, id);
+        kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit};
+        char e[512];
+        t->consumer = kco_consumer_new(c->conf, id, &cbs, e, sizeof(e));
+        if (!t->consumer || pthread_create(&t->thread, NULL, kco_task_main, t)) {
+                kco_err_set(err, KCO_ERR_KAFKA, 0, "connector %s task %d: %s", c->conf->name, id,
+                            t->consumer ? "cannot start thread" : e);
+                kco_consumer_destroy(t->consumer);
+                kco_sink_destroy(t->sink);
+                kco_converter_destroy(t->key_cv);
+                kco_converter_destroy(t->value_cv);
+                free(t);
+                return NULL;
+        }
+        return t;
+}
+
+int kco_task_join(kco_task_t *t) {
+        pthread_join(t->thread, NULL);
+        int failed = t->failed;
+        kco_sink_destroy(t->sink);
+        kco_converter_destroy(t->key_cv);
+        kco_converter_destroy(t->value_cv);
+        free(t);
+        return failed;
+}
