@@ -519,6 +519,10 @@ static void kco_conf_md_escape(FILE *out, const char *s) {
                         fputs("\\n", out);
                 else if (*s == '|')
                         fputs("\\|", out);
+                else if (*s == '<')
+                        fputs("&lt;", out);
+                else if (*s == '>')
+                        fputs("&gt;", out);
                 else
                         fputc(*s, out);
         }

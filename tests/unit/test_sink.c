@@ -1,0 +1,271 @@
+/*
+ * test_sink.c - rotation decisions and object naming of the sink, against
+ * the real local store in a temporary directory: flush.size, rotate.interval.ms,
+ * discard on revoke, tombstones, compression, key layout.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "sink/kco_sink.h"
+#include "store/kco_store.h"
+
+typedef struct fixture {
+        char dir[64];
+        kco_conf_t *conf;
+        kco_store_t *store;
+        kco_stats_t stats;
+        kco_sink_t *sink;
+} fixture_t;
+
+static fixture_t *setup_with(const char *extra) {
+        fixture_t *f = calloc(1, sizeof(*f));
+        strcpy(f->dir, "/tmp/kco-test-sink-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        kco_props_t *p = kco_props_new();
+        char text[1024], err[256];
+        snprintf(text, sizeof(text),
+                 "name=t\ntopics=t\nformat.class=json\nstorage.class=local\nstore.url=file://%s\n"
+                 "value.converter=string\nflush.size=3\n%s",
+                 f->dir, extra);
+        assert_int_equal(kco_props_parse(p, text, strlen(text), "test", err, sizeof(err)), 0);
+        kco_conf_errs_t e;
+        kco_conf_errs_init(&e);
+        f->conf = kco_conf_new(NULL, p, &e);
+        for (int i = 0; i < e.n; i++)
+                fprintf(stderr, "%s\n", e.msg[i]);
+        assert_non_null(f->conf);
+        kco_conf_errs_free(&e);
+        kco_props_destroy(p);
+        kco_err_t err2;
+        f->store = kco_store_new(f->conf, &err2);
+        assert_non_null(f->store);
+        f->sink = kco_sink_new(f->conf, f->store, &f->stats, 0);
+        return f;
+}
+
+static void teardown_f(fixture_t *f) {
+        kco_sink_destroy(f->sink);
+        kco_store_destroy(f->store);
+        kco_conf_destroy(f->conf);
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+        assert_int_equal(system(cmd), 0);
+        free(f);
+}
+
+static int write_rec(fixture_t *f, int32_t part, int64_t off, int64_t ts, const char *value) {
+        kco_record_t r = {.topic = "t", .partition = part, .offset = off, .timestamp = ts};
+        r.value.type = value ? KCO_DATA_STRING : KCO_DATA_NULL;
+        r.value.ptr = value;
+        r.value.len = value ? strlen(value) : 0;
+        kco_err_t err;
+        kco_err_clear(&err);
+        int rc = kco_sink_write(f->sink, &r, &err);
+        if (rc)
+                fprintf(stderr, "write: %s\n", err.msg);
+        return rc;
+}
+
+static char *slurp(const char *path, size_t *len) {
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+                return NULL;
+        fseek(fp, 0, SEEK_END);
+        long n = ftell(fp);
+        fseek(fp, 0, SEEK_SET);
+        char *b = malloc((size_t)n + 1);
+        assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
+        b[n] = 0;
+        fclose(fp);
+        *len = (size_t)n;
+        return b;
+}
+
+static char *obj(fixture_t *f, const char *key) {
+        char path[512];
+        size_t len;
+        snprintf(path, sizeof(path), "%s/%s", f->dir, key);
+        return slurp(path, &len);
+}
+
+/* number of entries (incl. hidden temp files) in a directory */
+static int count_entries(const char *dir) {
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0;
+        int n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)))
+                if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                        n++;
+        closedir(d);
+        return n;
+}
+
+static int64_t ready_off;
+static void capture_ready(void *o, const char *topic, int32_t p, int64_t off) {
+        (void)o, (void)topic, (void)p;
+        ready_off = off;
+}
+
+static void test_flush_size_rotation(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("");
+        kco_sink_assign(f->sink, "t", 0);
+        const char *vals[] = {"{\"a\":1}", "plain text", "[1,\n2]", "\"s\"", "42", "{\"z\":null}", "x", "y"};
+        for (int i = 0; i < 8; i++)
+                assert_int_equal(write_rec(f, 0, 100 + i, 1000, vals[i]), 0);
+        char *a = obj(f, "topics/t/partition=0/t+0+0000000100.json");
+        char *b = obj(f, "topics/t/partition=0/t+0+0000000103.json");
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, "{\"a\":1}\n\"plain text\"\n[1, 2]\n");
+        assert_string_equal(b, "\"s\"\n42\n{\"z\":null}\n");
+        assert_null(obj(f, "topics/t/partition=0/t+0+0000000106.json"));
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, 106);
+        kco_sink_committed(f->sink, "t", 0, 106);
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, -1);
+        assert_int_equal(kco_sink_open_files(f->sink), 1);
+        /* revoke discards the open file: no temp file left, nothing visible */
+        kco_sink_revoke(f->sink, "t", 0);
+        char d[256];
+        snprintf(d, sizeof(d), "%s/topics/t/partition=0", f->dir);
+        assert_int_equal(count_entries(d), 2);
+        assert_int_equal(kco_stats_get(f->stats.records_committed), 6);
+        free(a);
+        free(b);
+        teardown_f(f);
+}
+
+static void test_rotate_interval(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=100\nrotate.interval.ms=1000\n");
+        kco_sink_assign(f->sink, "t", 1);
+        int64_t ts[] = {5000, 5500, 5999, 6000, 6100, 7500};
+        for (int i = 0; i < 6; i++)
+                assert_int_equal(write_rec(f, 1, i, ts[i], "1"), 0);
+        /* 6000 - 5000 >= 1000: the first file holds 0..2; 7500 - 6000: second holds 3..4 */
+        char *a = obj(f, "topics/t/partition=1/t+1+0000000000.json");
+        char *b = obj(f, "topics/t/partition=1/t+1+0000000003.json");
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, "1\n1\n1\n");
+        assert_string_equal(b, "1\n1\n");
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, 5);
+        free(a);
+        free(b);
+        teardown_f(f);
+}
+
+static void test_tombstones(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=2\n");
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_rec(f, 0, 0, 0, NULL), 0);
+        assert_int_equal(write_rec(f, 0, 1, 0, "a"), 0);
+        assert_int_equal(write_rec(f, 0, 2, 0, NULL), 0);
+        assert_int_equal(write_rec(f, 0, 3, 0, "b"), 0);
+        char *a = obj(f, "topics/t/partition=0/t+0+0000000001.json");
+        assert_non_null(a);
+        assert_string_equal(a, "\"a\"\n\"b\"\n");
+        assert_int_equal(kco_stats_get(f->stats.records_skipped), 2);
+        free(a);
+        teardown_f(f);
+
+        f = setup_with("flush.size=2\nbehavior.on.null.values=fail\n");
+        kco_sink_assign(f->sink, "t", 0);
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = 7, .timestamp = 0};
+        kco_err_t err;
+        assert_int_equal(kco_sink_write(f->sink, &r, &err), -1);
+        assert_int_equal(err.code, KCO_ERR_DATA);
+        assert_non_null(strstr(err.msg, "t-0@7"));
+        teardown_f(f);
+
+        f = setup_with("flush.size=2\nbehavior.on.null.values=write\n");
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_rec(f, 0, 0, 0, NULL), 0);
+        assert_int_equal(write_rec(f, 0, 1, 0, "{}"), 0);
+        a = obj(f, "topics/t/partition=0/t+0+0000000000.json");
+        assert_string_equal(a, "null\n{}\n");
+        free(a);
+        teardown_f(f);
+}
+
+static void test_object_keys(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("topics.dir=\ndirectory.delim=_\nfile.delim=-\nfilename.offset.zero.pad.width=3\n");
+        char *k = kco_sink_object_key(f->conf, ".json", "clicks", 12, "partition=12", 7);
+        assert_string_equal(k, "clicks_partition=12_clicks-12-007.json");
+        free(k);
+        teardown_f(f);
+        f = setup_with("topics.dir=data/out\n");
+        k = kco_sink_object_key(f->conf, ".bin.gz", "a.b", 0, "partition=0", 12345678901LL);
+        assert_string_equal(k, "data/out/a.b/partition=0/a.b+0+12345678901.bin.gz");
+        free(k);
+        teardown_f(f);
+}
+
+static void test_compression(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=1000\noss.compression.type=gzip\n");
+        kco_sink_assign(f->sink, "t", 0);
+        char big[2000];
+        memset(big, 'q', sizeof(big) - 1);
+        big[sizeof(big) - 1] = 0;
+        for (int i = 0; i < 1000; i++)
+                assert_int_equal(write_rec(f, 0, i, 0, big), 0);
+        char path[512];
+        snprintf(path, sizeof(path), "%s/topics/t/partition=0/t+0+0000000000.json.gz", f->dir);
+        gzFile gz = gzopen(path, "rb");
+        assert_non_null(gz);
+        size_t total = 0;
+        char buf[65536];
+        int n;
+        while ((n = gzread(gz, buf, sizeof(buf))) > 0)
+                total += (size_t)n;
+        gzclose(gz);
+        assert_int_equal(total, 1000 * (sizeof(big) - 1 + 3));
+        teardown_f(f);
+
+        f = setup_with("flush.size=2\noss.compression.type=zstd\nformat.class=bytearray\n");
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_rec(f, 0, 0, 0, "hello"), 0);
+        assert_int_equal(write_rec(f, 0, 1, 0, "world"), 0);
+        snprintf(path, sizeof(path), "%s/topics/t/partition=0/t+0+0000000000.bin.zst", f->dir);
+        size_t len;
+        char *z = slurp(path, &len);
+        assert_non_null(z);
+        char out[64];
+        size_t m = ZSTD_decompress(out, sizeof(out), z, len);
+        assert_false(ZSTD_isError(m));
+        assert_int_equal(m, 12);
+        assert_memory_equal(out, "hello\nworld\n", 12);
+        free(z);
+        teardown_f(f);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_flush_size_rotation), cmocka_unit_test(test_rotate_interval),
+                cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_object_keys),
+                cmocka_unit_test(test_compression),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
