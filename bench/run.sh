@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# make bench: the same data (RECORDS JSON lines of ~200 B over PARTITIONS partitions of the mock broker),
+# consumed by kcat to /dev/null and by our worker (ByteArrayFormat and JsonFormat, one task, local store).
+# Prints records/s, MB/s, their ratio to kcat and peak RSS. Numbers only; nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+RECORDS=${RECORDS:-1000000}
+PARTITIONS=${PARTITIONS:-64}
+BIN=$PWD/$BUILD/kafka-connect-oss
+work=$(mktemp -d "${TMPDIR:-/tmp}/kco-bench.XXXXXX")
+mbpid=
+cleanup() { [ -n "$mbpid" ] && kill "$mbpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+calc() { python3 -c "print($1)"; }
+
+per=$((RECORDS / PARTITIONS))
+RECORDS=$((per * PARTITIONS))
+flush=$((per / 5))
+
+"$BUILD/kco-mock-broker" --topic "bench:$PARTITIONS" </dev/null >"$work/mb.out" 2>"$work/mb.err" &
+mbpid=$!
+for _ in $(seq 100); do grep -q BOOTSTRAP= "$work/mb.out" 2>/dev/null && break; sleep 0.05; done
+B=$(sed -n 's/^BOOTSTRAP=//p' "$work/mb.out")
+
+python3 bench/gen.py "$per" >"$work/part.jsonl"
+bytes_per=$(stat -c %s "$work/part.jsonl")
+total_bytes=$((bytes_per * PARTITIONS))
+echo "bench: $RECORDS records, $(calc "round($total_bytes/1e6,1)") MB of JSON, $PARTITIONS partitions, broker $B"
+for p in $(seq 0 $((PARTITIONS - 1))); do
+  kcat -P -b "$B" -t bench -p "$p" -l "$work/part.jsonl" -X linger.ms=50 -X batch.num.messages=10000
+done
+sleep 0.5
+
+# kcat: consume everything to /dev/null
+t0=$(now)
+/usr/bin/time -f %M -o "$work/kcat.rss" kcat -C -b "$B" -t bench -o beginning -e -q -f '%s\n' >/dev/null
+t1=$(now)
+kcat_s=$(calc "$t1-$t0")
+kcat_rss=$(cat "$work/kcat.rss")
+
+printf 'bootstrap.servers=%s\nlog.level=info\n' "$B" >"$work/worker.properties"
+
+# ours: run one connector until every object is committed; report time after the group join
+run_ours() { # name format converter
+  local name=$1 fmt=$2 conv=$3 out="$work/out-$1"
+  mkdir -p "$out"
+  cat >"$work/$name.properties" <<P
+name=$name
+topics=bench
+tasks.max=1
+format.class=$fmt
+value.converter=$conv
+flush.size=$flush
+storage.class=local
+store.url=file://$out
+store.local.fsync=false
+P
+  local expect=$((PARTITIONS * 5))
+  local s0; s0=$(now)
+  "$BIN" standalone "$work/worker.properties" "$work/$name.properties" 2>"$work/$name.log" &
+  local pid=$!
+  local rss=0
+  while :; do
+    n=$(grep -c '] File .* committed (' "$work/$name.log" || true)
+    [ "$n" -ge "$expect" ] && break
+    kill -0 $pid 2>/dev/null || { echo "worker died"; tail "$work/$name.log"; exit 1; }
+    sleep 0.02
+  done
+  local s1; s1=$(now)
+  rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  kill -TERM $pid; wait $pid
+  # steady state: from the first assignment to the last commit, by the log's own clock
+  local steady
+  steady=$(python3 - "$work/$name.log" <<'PY'
+import sys, datetime
+first = last = None
+for line in open(sys.argv[1]):
+    t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    if first is None and "assigned" in line: first = t
+    if "] File " in line and " committed (" in line: last = t
+print((last - first).total_seconds())
+PY
+)
+  local recs; recs=$(cat "$out"/topics/bench/partition=*/* | wc -l)
+  [ "$recs" -eq "$RECORDS" ] || { echo "bench: $name wrote $recs records, expected $RECORDS"; exit 1; }
+  echo "$name $(calc "$s1-$s0") $steady $rss"
+}
+
+read -r _ ba_wall ba_s ba_rss < <(run_ours bench-bytearray bytearray bytearray)
+read -r _ js_wall js_s js_rss < <(run_ours bench-json json string)
+
+row() { # label seconds rss
+  printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS' "$1" "$2" "$(calc "int($RECORDS/$2)")" \
+    "$(calc "round($total_bytes/1e6/$2,1)")" "$(calc "round($3/1024,1)")"
+}
+echo
+row "kcat -C to /dev/null" "$kcat_s" "$kcat_rss"; echo
+row "ours ByteArrayFormat, 1 task" "$ba_s" "$ba_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$ba_s")" "$ba_wall"
+row "ours JsonFormat, 1 task" "$js_s" "$js_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$js_s")" "$js_wall"
