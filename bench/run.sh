@@ -10,7 +10,7 @@ PARTITIONS=${PARTITIONS:-64}
 BIN=$PWD/$BUILD/kafka-connect-oss
 work=$(mktemp -d "${TMPDIR:-/tmp}/kco-bench.XXXXXX")
 mbpid=
-cleanup() { [ -n "$mbpid" ] && kill "$mbpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$mbpid" ] && kill "$mbpid" 2>/dev/null; wait 2>/dev/null; if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 now() { date +%s.%N; }
@@ -64,7 +64,7 @@ P
   local pid=$!
   local rss=0
   while :; do
-    n=$(grep -c '] File .* committed (' "$work/$name.log" || true)
+    n=$(grep -c '] File [^ ]* committed (' "$work/$name.log" || true)
     [ "$n" -ge "$expect" ] && break
     kill -0 $pid 2>/dev/null || { echo "worker died"; tail "$work/$name.log"; exit 1; }
     sleep 0.02
@@ -80,7 +80,7 @@ first = last = None
 for line in open(sys.argv[1]):
     t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
     if first is None and "assigned" in line: first = t
-    if "] File " in line and " committed (" in line: last = t
+    if "] File " in line and " committed (" in line and "] Files " not in line: last = t
 print((last - first).total_seconds())
 PY
 )

@@ -23,6 +23,9 @@ struct kco_consumer_s {
         time_t last_unreachable_log;
 };
 
+static void kco_consumer_offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                          rd_kafka_topic_partition_list_t *offsets, void *opaque);
+
 /* Properties this program owns; consumer.* may not change them. */
 static const char *const kco_consumer_owned[] = {
         "group.id", "enable.auto.commit", "enable.auto.offset.store", "bootstrap.servers", NULL,
@@ -154,6 +157,11 @@ kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_
         char buf[512];
         kco_consumer_set(rc, "auto.offset.reset", "earliest");
         kco_consumer_set(rc, "log.connection.close", "false");
+        /* librdkafka compares queued.min.messages with the task's whole
+         * queue (all partitions forward into it), so its default of 100000
+         * throttles fetching with many partitions; the byte limit
+         * (queued.max.messages.kbytes) still bounds memory. */
+        kco_consumer_set(rc, "queued.min.messages", "1000000");
         if (kco_consumer_apply(rc, conf, NULL)) {
                 snprintf(err, errsz, "invalid consumer properties");
                 rd_kafka_conf_destroy(rc);
@@ -185,6 +193,7 @@ kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_
         rd_kafka_conf_set_log_cb(rc, kco_consumer_log_cb);
         rd_kafka_conf_set_error_cb(rc, kco_consumer_error_cb);
         rd_kafka_conf_set_rebalance_cb(rc, kco_consumer_rebalance_cb);
+        rd_kafka_conf_set_offset_commit_cb(rc, kco_consumer_offset_commit_cb);
         rd_kafka_conf_set_opaque(rc, c);
         c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, buf, sizeof(buf));
         if (!c->rk) {
@@ -231,8 +240,30 @@ rd_kafka_message_t *kco_consumer_poll(kco_consumer_t *c, int timeout_ms) {
         return rd_kafka_consumer_poll(c->rk, timeout_ms);
 }
 
-rd_kafka_resp_err_t kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets) {
-        return rd_kafka_commit(c->rk, offsets, 0);
+static void kco_consumer_commit_report(kco_consumer_t *c, rd_kafka_resp_err_t err,
+                                       const rd_kafka_topic_partition_list_t *offsets) {
+        for (int i = 0; offsets && i < offsets->cnt; i++) {
+                const rd_kafka_topic_partition_t *p = &offsets->elems[i];
+                c->cbs.commit_result(c->cbs.opaque, p->topic, p->partition, p->offset, err ? err : p->err);
+        }
+}
+
+static void kco_consumer_offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                          rd_kafka_topic_partition_list_t *offsets, void *opaque) {
+        (void)rk;
+        kco_consumer_commit_report(opaque, err, offsets);
+}
+
+void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets, int async) {
+        if (async) {
+                rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, offsets, 1);
+                if (e) /* not even sent */
+                        kco_consumer_commit_report(c, e, offsets);
+                return;
+        }
+        /* a synchronous commit does not go through offset_commit_cb */
+        rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, offsets, 0);
+        kco_consumer_commit_report(c, e, offsets);
 }
 
 int kco_consumer_seek(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset) {

@@ -23,8 +23,11 @@ typedef struct kco_consumer_cbs_s {
         /* Before the partition goes: commit what is ready, discard the rest.
          * lost: the group already gave it to another member (commit fails). */
         void (*revoking)(void *opaque, const char *topic, int32_t partition, int lost);
-        /* Called after revoking() for a whole set, to commit ready offsets. */
+        /* Called before revoking() for a whole set, to commit ready offsets. */
         void (*revoke_commit)(void *opaque);
+        /* Outcome of each partition of an asynchronous commit. */
+        void (*commit_result)(void *opaque, const char *topic, int32_t partition, int64_t offset,
+                              rd_kafka_resp_err_t err);
 } kco_consumer_cbs_t;
 
 /* Checks consumer.* / consumer.override.* against librdkafka; adds errors
@@ -36,8 +39,9 @@ kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_
 rd_kafka_t *kco_consumer_handle(kco_consumer_t *c);
 /* Next message or NULL after timeout_ms. Caller destroys it. */
 rd_kafka_message_t *kco_consumer_poll(kco_consumer_t *c, int timeout_ms);
-/* Synchronous commit of offsets; per-partition errors are set in the list. */
-rd_kafka_resp_err_t kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets);
+/* Commits offsets; the outcome of each arrives through cbs.commit_result
+ * (from inside kco_consumer_poll when async, before returning otherwise). */
+void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets, int async);
 /* Moves the fetch position of one partition. */
 int kco_consumer_seek(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset);
 /* Leaves the group (revoking everything) and destroys the consumer. */

@@ -41,7 +41,8 @@ typedef struct kco_tpw_s {
         char *cur_encoded;      /* encoded partition of the last record */
         int64_t resume_offset;  /* first offset not in a committed object (-1 unknown) */
         int64_t ready_offset;   /* offset to commit to Kafka (-1 none) */
-        int64_t kafka_committed;
+        int64_t sent_offset;    /* highest offset sent for commit */
+        int64_t kafka_committed; /* highest offset Kafka confirmed */
 } kco_tpw_t;
 
 struct kco_sink_s {
@@ -147,6 +148,7 @@ void kco_sink_assign(kco_sink_t *s, const char *topic, int32_t partition) {
         t->partition = partition;
         t->resume_offset = -1;
         t->ready_offset = -1;
+        t->sent_offset = -1;
         t->kafka_committed = -1;
         size_t h = kco_sink_hash(topic, partition) & (s->nbuckets - 1);
         t->next = s->buckets[h];
@@ -309,14 +311,22 @@ int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition) {
 void kco_sink_foreach_ready(kco_sink_t *s, void (*cb)(void *, const char *, int32_t, int64_t), void *opaque) {
         for (size_t i = 0; i < s->nbuckets; i++)
                 for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
-                        if (t->ready_offset > t->kafka_committed)
+                        if (t->ready_offset > t->sent_offset) {
+                                t->sent_offset = t->ready_offset;
                                 cb(opaque, t->topic, t->partition, t->ready_offset);
+                        }
 }
 
-void kco_sink_committed(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset) {
+void kco_sink_commit_result(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset, int ok) {
         kco_tpw_t *t = kco_sink_find(s, topic, partition);
-        if (t && offset > t->kafka_committed)
-                t->kafka_committed = offset;
+        if (!t)
+                return;
+        if (ok) {
+                if (offset > t->kafka_committed)
+                        t->kafka_committed = offset;
+        } else if (t->sent_offset == offset) {
+                t->sent_offset = t->kafka_committed; /* offer it again */
+        }
 }
 
 int kco_sink_open_files(kco_sink_t *s) {

@@ -41,12 +41,13 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err);
  * again (the first offset not in a committed object), or -1 if unknown. */
 int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition);
 
-/* Calls cb for every partition with an offset ready to commit to Kafka. */
+/* Calls cb for every partition with an offset ready to commit to Kafka and
+ * not yet sent; the offset counts as sent (in flight) from then on. */
 void kco_sink_foreach_ready(kco_sink_t *s, void (*cb)(void *opaque, const char *topic, int32_t partition,
                                                       int64_t offset),
                             void *opaque);
-/* Records that offset was committed to Kafka for the partition. */
-void kco_sink_committed(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset);
+/* The outcome of committing offset: on failure it is offered again. */
+void kco_sink_commit_result(kco_sink_t *s, const char *topic, int32_t partition, int64_t offset, int ok);
 
 /* Number of partitions with open files (for tests and the demo). */
 int kco_sink_open_files(kco_sink_t *s);

@@ -543,7 +543,8 @@ void kco_conf_write_docs(FILE *out) {
               "Kafka consumer settings: `consumer.<librdkafka property>` in the worker file and\n"
               "`consumer.override.<property>` in a connector file are passed to librdkafka. The program sets\n"
               "`group.id=connect-<name>`, `enable.auto.commit=false`, `enable.auto.offset.store=false` and, unless\n"
-              "given, `auto.offset.reset=earliest`.\n\n"
+              "given, `auto.offset.reset=earliest` and\n"
+              "`queued.min.messages=1000000` (librdkafka counts it over all partitions of a task).\n\n"
               "Values are trimmed of surrounding whitespace unless the key says otherwise. Class names of the Java\n"
               "connector and of Kafka Connect are accepted as they are, and so are the short aliases listed.\n",
               out);

@@ -54,33 +54,31 @@ static void kco_task_add_ready(void *opaque, const char *topic, int32_t partitio
         rd_kafka_topic_partition_list_add(opaque, topic, partition)->offset = offset;
 }
 
-/* Commits every offset the sink reports ready. */
-static void kco_task_commit(kco_task_t *t) {
+static void kco_task_commit_result(void *opaque, const char *topic, int32_t partition, int64_t offset,
+                                   rd_kafka_resp_err_t err) {
+        kco_task_t *t = opaque;
+        kco_sink_commit_result(t->sink, topic, partition, offset, !err);
+        if (!err) {
+                kco_stats_add(t->conn->stats.offset_commits, 1);
+                kco_debug("kafka", "committed %s-%d offset %" PRId64, topic, (int)partition, offset);
+        } else {
+                kco_warn("kafka", "task %s-%d: offset commit %s-%d@%" PRId64 " failed: %s; objects are durable, "
+                                  "commit retried",
+                         t->conn->conf->name, t->id, topic, (int)partition, offset, rd_kafka_err2str(err));
+        }
+}
+
+/* Commits every offset the sink reports ready (their objects are durable). */
+static void kco_task_commit(kco_task_t *t, int async) {
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
         kco_sink_foreach_ready(t->sink, kco_task_add_ready, l);
-        if (l->cnt) {
-                rd_kafka_resp_err_t e = kco_consumer_commit(t->consumer, l);
-                for (int i = 0; i < l->cnt; i++) {
-                        rd_kafka_topic_partition_t *p = &l->elems[i];
-                        if (!e && !p->err) {
-                                kco_sink_committed(t->sink, p->topic, p->partition, p->offset);
-                                kco_stats_add(t->conn->stats.offset_commits, 1);
-                                kco_debug("kafka", "committed %s-%d offset %" PRId64, p->topic, (int)p->partition,
-                                          p->offset);
-                        } else {
-                                kco_warn("kafka",
-                                         "task %s-%d: offset commit %s-%d@%" PRId64
-                                         " failed: %s; objects are durable, commit retried",
-                                         t->conn->conf->name, t->id, p->topic, (int)p->partition, p->offset,
-                                         rd_kafka_err2str(e ? e : p->err));
-                        }
-                }
-        }
+        if (l->cnt)
+                kco_consumer_commit(t->consumer, l, async);
         rd_kafka_topic_partition_list_destroy(l);
 }
 
 static void kco_task_revoke_commit(void *opaque) {
-        kco_task_commit(opaque);
+        kco_task_commit(opaque, 0);
 }
 
 static int kco_task_is_rewound(kco_task_t *t, const char *topic, int32_t partition) {
@@ -181,7 +179,7 @@ static void *kco_task_main(void *arg) {
                 }
                 if (handled && !t->nrewound)
                         t->backoff_ms = 0;
-                kco_task_commit(t);
+                kco_task_commit(t, 1);
         }
         kco_task_clear_rewound(t);
         if (t->failed) {
@@ -201,7 +199,8 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
         t->key_cv = kco_converter_new(c->conf->key_converter, c->conf);
         t->value_cv = kco_converter_new(c->conf->value_converter, c->conf);
         t->sink = kco_sink_new(c->conf, c->store, &c->stats, id);
-        kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit};
+        kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit,
+                                  kco_task_commit_result};
         char e[512];
         t->consumer = kco_consumer_new(c->conf, id, &cbs, e, sizeof(e));
         if (!t->consumer || pthread_create(&t->thread, NULL, kco_task_main, t)) {

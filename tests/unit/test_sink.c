@@ -136,7 +136,14 @@ static void test_flush_size_rotation(void **state) {
         ready_off = -1;
         kco_sink_foreach_ready(f->sink, capture_ready, NULL);
         assert_int_equal(ready_off, 106);
-        kco_sink_committed(f->sink, "t", 0, 106);
+        /* in flight: not offered twice; a failed commit is offered again */
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, -1);
+        kco_sink_commit_result(f->sink, "t", 0, 106, 0);
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, 106);
+        kco_sink_commit_result(f->sink, "t", 0, 106, 1);
         ready_off = -1;
         kco_sink_foreach_ready(f->sink, capture_ready, NULL);
         assert_int_equal(ready_off, -1);
