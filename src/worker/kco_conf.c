@@ -483,7 +483,6 @@ kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector
         for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
                 if (d->dflt)
                         kco_conf_set(c, d, d->dflt, &ignored);
-        int nerr_before = errs->n;
         kco_conf_apply(c, worker, given, errs);
         kco_conf_apply(c, connector, given, errs);
         kco_conf_validate(c, given, errs);
@@ -491,10 +490,6 @@ kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector
         if (ignored.n) /* a default that does not parse is a bug in the table */
                 abort();
         kco_conf_errs_free(&ignored);
-        if (errs->n > nerr_before) {
-                kco_conf_destroy(c);
-                return NULL;
-        }
         return c;
 }
 

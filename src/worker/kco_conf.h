@@ -120,8 +120,9 @@ const kco_conf_def_t *kco_conf_def_find(const char *name);
 
 /*
  * Builds a connector's settings from worker properties (may be NULL) and the
- * connector's properties. Returns NULL if any error was found; every error
- * and warning is appended to errs.
+ * connector's properties. Every error and warning is appended to errs; the
+ * settings are usable only if no error was added (callers check errs->n, and
+ * may run further checks on the result first).
  */
 kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector,
                          kco_conf_errs_t *errs);

@@ -237,6 +237,10 @@ int kco_demo_main(int argc, char **argv) {
         kco_conf_t *conf = kco_conf_new(worker, conn, &errs);
         for (int i = 0; i < errs.n; i++)
                 fprintf(stderr, "demo: config error: %s\n", errs.msg[i]);
+        if (errs.n) {
+                kco_conf_destroy(conf);
+                conf = NULL;
+        }
         kco_conf_errs_free(&errs);
         kco_props_destroy(worker);
         kco_props_destroy(conn);

@@ -122,13 +122,11 @@ int kco_runtime_load(const char *worker_path, char *const *paths, int n, kco_con
                 kco_conf_errs_t errs;
                 kco_conf_errs_init(&errs);
                 confs[i] = kco_conf_new(worker, p, &errs);
-                if (confs[i]) {
-                        kco_consumer_check_conf(confs[i], &errs);
-                        for (int j = 0; j < i; j++)
-                                if (confs[j] && !strcmp(confs[j]->name, confs[i]->name))
-                                        kco_conf_errs_add(&errs, "name = \"%s\": already used by %s", confs[i]->name,
-                                                          paths[j]);
-                }
+                kco_consumer_check_conf(confs[i], &errs);
+                for (int j = 0; j < i; j++)
+                        if (confs[j] && confs[i]->name && !strcmp(confs[j]->name, confs[i]->name))
+                                kco_conf_errs_add(&errs, "name = \"%s\": already used by %s", confs[i]->name,
+                                                  paths[j]);
                 kco_runtime_print_errs(paths[i], &errs);
                 if (errs.n) {
                         fprintf(stderr, "%s: %d error%s; nothing was started\n", paths[i], errs.n,
