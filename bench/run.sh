@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: the same data (RECORDS JSON lines of ~200 B over PARTITIONS partitions of the mock broker),
 # consumed by kcat to /dev/null and by our worker (ByteArrayFormat and JsonFormat, one task, local store).
-# Prints records/s, MB/s, their ratio to kcat and peak RSS. Numbers only; nothing here asserts a time.
+# Prints records/s, MB/s, their ratio to kcat and peak RSS, best of RUNS (default 3) each. Our time runs from
+# the first partition assignment to the last object committed (the mock broker's consumer group waits 3 s before
+# its first assignment; kcat -C joins no group). Numbers only; nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -34,16 +36,22 @@ for p in $(seq 0 $((PARTITIONS - 1))); do
 done
 sleep 0.5
 
-# kcat: consume everything to /dev/null
-t0=$(now)
-/usr/bin/time -f %M -o "$work/kcat.rss" kcat -C -b "$B" -t bench -o beginning -e -q -f '%s\n' >/dev/null
-t1=$(now)
-kcat_s=$(calc "$t1-$t0")
-kcat_rss=$(cat "$work/kcat.rss")
+# kcat: consume everything to /dev/null; best of RUNS
+RUNS=${RUNS:-3}
+kcat_s=999 kcat_rss=0
+for r in $(seq "$RUNS"); do
+  t0=$(now)
+  /usr/bin/time -f %M -o "$work/kcat.rss" kcat -C -b "$B" -t bench -o beginning -e -q -f '%s\n' >/dev/null
+  t1=$(now)
+  s=$(calc "$t1-$t0")
+  if [ "$(calc "int($s < $kcat_s)")" = 1 ]; then kcat_s=$s; fi
+  r_rss=$(cat "$work/kcat.rss"); [ "$r_rss" -gt "$kcat_rss" ] && kcat_rss=$r_rss
+done
 
 printf 'bootstrap.servers=%s\nlog.level=info\n' "$B" >"$work/worker.properties"
 
-# ours: run one connector until every object is committed; report time after the group join
+# ours: run one connector until every object is committed; report time after the group join (each run is a new
+# connector name, so a new consumer group reading from the beginning)
 run_ours() { # name format converter
   local name=$1 fmt=$2 conv=$3 out="$work/out-$1"
   mkdir -p "$out"
@@ -89,8 +97,17 @@ PY
   echo "$name $(calc "$s1-$s0") $steady $rss"
 }
 
-read -r _ ba_wall ba_s ba_rss < <(run_ours bench-bytearray bytearray bytearray)
-read -r _ js_wall js_s js_rss < <(run_ours bench-json json string)
+best_of() { # name format converter -> "wall steady rss" of the run with the best steady time
+  local best="" r w st rs
+  for r in $(seq "$RUNS"); do
+    read -r _ w st rs < <(run_ours "$1-$r" "$2" "$3")
+    if [ -z "$best" ] || [ "$(calc "int($st < ${best#* })")" = 1 ]; then best="$w $st"; fi
+    best_rss=$rs
+  done
+  echo "$best $best_rss"
+}
+read -r ba_wall ba_s ba_rss < <(best_of bench-bytearray bytearray bytearray)
+read -r js_wall js_s js_rss < <(best_of bench-json json string)
 
 row() { # label seconds rss
   printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS' "$1" "$2" "$(calc "int($RECORDS/$2)")" \

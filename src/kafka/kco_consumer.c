@@ -17,6 +17,7 @@
 
 struct kco_consumer_s {
         rd_kafka_t *rk;
+        rd_kafka_queue_t *queue; /* the consumer queue, all partitions */
         kco_consumer_cbs_t cbs;
         int task_id;
         char *name;
@@ -203,6 +204,7 @@ kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_
                 return NULL;
         }
         rd_kafka_poll_set_consumer(c->rk);
+        c->queue = rd_kafka_queue_get_consumer(c->rk);
         rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(conf->topics.n ? conf->topics.n : 1);
         if (conf->topics.n) {
                 for (int i = 0; i < conf->topics.n; i++)
@@ -224,6 +226,7 @@ kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_
         rd_kafka_topic_partition_list_destroy(sub);
         if (e) {
                 snprintf(err, errsz, "cannot subscribe: %s", rd_kafka_err2str(e));
+                rd_kafka_queue_destroy(c->queue);
                 rd_kafka_destroy(c->rk);
                 free(c->name);
                 free(c);
@@ -236,8 +239,9 @@ rd_kafka_t *kco_consumer_handle(kco_consumer_t *c) {
         return c->rk;
 }
 
-rd_kafka_message_t *kco_consumer_poll(kco_consumer_t *c, int timeout_ms) {
-        return rd_kafka_consumer_poll(c->rk, timeout_ms);
+size_t kco_consumer_poll(kco_consumer_t *c, rd_kafka_message_t **msgs, size_t max, int timeout_ms) {
+        ssize_t n = rd_kafka_consume_batch_queue(c->queue, timeout_ms, msgs, max);
+        return n < 0 ? 0 : (size_t)n;
 }
 
 static void kco_consumer_commit_report(kco_consumer_t *c, rd_kafka_resp_err_t err,
@@ -289,6 +293,7 @@ void kco_consumer_destroy(kco_consumer_t *c) {
         if (!c)
                 return;
         rd_kafka_consumer_close(c->rk);
+        rd_kafka_queue_destroy(c->queue);
         rd_kafka_destroy(c->rk);
         free(c->name);
         free(c);

@@ -37,8 +37,10 @@ void kco_consumer_check_conf(const kco_conf_t *conf, kco_conf_errs_t *errs);
 kco_consumer_t *kco_consumer_new(const kco_conf_t *conf, int task_id, const kco_consumer_cbs_t *cbs, char *err,
                                  size_t errsz);
 rd_kafka_t *kco_consumer_handle(kco_consumer_t *c);
-/* Next message or NULL after timeout_ms. Caller destroys it. */
-rd_kafka_message_t *kco_consumer_poll(kco_consumer_t *c, int timeout_ms);
+/* Up to max messages, waiting at most timeout_ms for the first; returns the
+ * count. The caller destroys each message. Callbacks are served inside;
+ * librdkafka drops messages that a rebalance made outdated. */
+size_t kco_consumer_poll(kco_consumer_t *c, rd_kafka_message_t **msgs, size_t max, int timeout_ms);
 /* Commits offsets; the outcome of each arrives through cbs.commit_result
  * (from inside kco_consumer_poll when async, before returning otherwise). */
 void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets, int async);

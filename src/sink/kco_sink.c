@@ -40,6 +40,7 @@ typedef struct kco_tpw_s {
         int64_t base_ts;        /* timestamp of the first record in open files */
         char *cur_encoded;      /* encoded partition of the last record */
         int64_t resume_offset;  /* first offset not in a committed object (-1 unknown) */
+        int64_t last_offset;    /* offset of the last record seen (-1 none) */
         int64_t ready_offset;   /* offset to commit to Kafka (-1 none) */
         int64_t sent_offset;    /* highest offset sent for commit */
         int64_t kafka_committed; /* highest offset Kafka confirmed */
@@ -147,6 +148,7 @@ void kco_sink_assign(kco_sink_t *s, const char *topic, int32_t partition) {
         t->topic = kco_strdup(topic);
         t->partition = partition;
         t->resume_offset = -1;
+        t->last_offset = -1;
         t->ready_offset = -1;
         t->sent_offset = -1;
         t->kafka_committed = -1;
@@ -257,11 +259,17 @@ static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t 
 int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         const kco_conf_t *c = s->conf;
         kco_tpw_t *t = kco_sink_find(s, rec->topic, rec->partition);
-        if (!t)
-                return kco_err_set(err, KCO_ERR_KAFKA, 0, "record %s-%d@%" PRId64 " from a partition not assigned",
-                                   rec->topic, (int)rec->partition, rec->offset);
+        if (!t) { /* outdated: the partition was revoked; its new owner reads it again */
+                kco_debug("sink", "%s-%d@%" PRId64 ": partition not assigned; skipped", rec->topic,
+                          (int)rec->partition, rec->offset);
+                return 0;
+        }
+        if (rec->offset <= t->last_offset) /* a replayed or stale message: never write a record twice */
+                return kco_err_set(err, KCO_ERR_KAFKA, 1, "offset %" PRId64 " arrived after offset %" PRId64,
+                                   rec->offset, t->last_offset);
         if (t->resume_offset < 0)
                 t->resume_offset = rec->offset;
+        t->last_offset = rec->offset;
         kco_stats_add(s->stats->records_consumed, 1);
 
         if (rec->value.type == KCO_DATA_NULL && c->null_behavior != KCO_NULL_WRITE) {
@@ -305,6 +313,7 @@ int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition) {
         if (!t)
                 return -1;
         kco_tpw_discard(s, t, "rewinding after an error");
+        t->last_offset = -1;
         return t->resume_offset;
 }
 

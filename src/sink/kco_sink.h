@@ -31,9 +31,11 @@ void kco_sink_revoke_all(kco_sink_t *s);
 
 /*
  * Writes one record; rotates and commits files as flush.size and
- * rotate.interval.ms say. On error the record was not written: a data error
- * (err->code KCO_ERR_DATA) names the record; a store error leaves the
- * partition to be rewound with kco_sink_rewind.
+ * rotate.interval.ms say. A record of a partition not assigned (outdated
+ * by a rebalance) is skipped. On error the record was not written: a data
+ * error (err->code KCO_ERR_DATA) names the record; a store error or an offset
+ * that does not move forward leaves the partition to be rewound with
+ * kco_sink_rewind.
  */
 int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err);
 

@@ -21,6 +21,7 @@
 #include "worker/kco_connector.h"
 
 #define KCO_TASK_REWIND_MAX 8
+#define KCO_TASK_BATCH 1000
 
 struct kco_task_s {
         int id;
@@ -147,7 +148,7 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, &rec.key, &err) ||
             kco_converter_convert(t->value_cv, topic, m->payload, m->len, &rec.value, &err) ||
             kco_sink_write(t->sink, &rec, &err)) {
-                if (err.code == KCO_ERR_IO || err.retriable) {
+                if (err.retriable || err.code == KCO_ERR_IO) {
                         kco_task_rewind(t, topic, m->partition, &err);
                         return 0;
                 }
@@ -163,15 +164,13 @@ static void *kco_task_main(void *arg) {
         while (!atomic_load(t->conn->stop)) {
                 kco_task_clear_rewound(t);
                 int handled = 0, stop = 0;
-                rd_kafka_message_t *m;
-                while (handled < 10000 && (m = kco_consumer_poll(t->consumer, handled ? 0 : 100))) {
-                        handled++;
-                        int rc = kco_task_handle(t, m);
-                        rd_kafka_message_destroy(m);
-                        if (rc) {
+                rd_kafka_message_t *msgs[KCO_TASK_BATCH];
+                size_t n = kco_consumer_poll(t->consumer, msgs, KCO_TASK_BATCH, 100);
+                for (size_t i = 0; i < n; i++) {
+                        if (!stop && kco_task_handle(t, msgs[i]))
                                 stop = 1;
-                                break;
-                        }
+                        rd_kafka_message_destroy(msgs[i]);
+                        handled++;
                 }
                 if (stop) {
                         t->failed = 1;

@@ -268,11 +268,34 @@ static void test_compression(void **state) {
         teardown_f(f);
 }
 
+static void test_offsets_must_advance(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=10\n");
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_rec(f, 0, 5, 0, "a"), 0);
+        assert_int_equal(write_rec(f, 0, 6, 0, "b"), 0);
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = 6, .timestamp = 0};
+        r.value.type = KCO_DATA_STRING;
+        r.value.ptr = "c";
+        r.value.len = 1;
+        kco_err_t err;
+        assert_int_equal(kco_sink_write(f->sink, &r, &err), -1);
+        assert_true(err.retriable);
+        /* rewinding discards the open file and goes back to the first offset not committed */
+        assert_int_equal(kco_sink_rewind(f->sink, "t", 0), 5);
+        assert_int_equal(kco_sink_open_files(f->sink), 0);
+        assert_int_equal(write_rec(f, 0, 5, 0, "a"), 0);
+        /* a partition not assigned (revoked meanwhile) is skipped, not written */
+        assert_int_equal(write_rec(f, 3, 0, 0, "x"), 0);
+        assert_int_equal(kco_sink_open_files(f->sink), 1);
+        teardown_f(f);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_flush_size_rotation), cmocka_unit_test(test_rotate_interval),
                 cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_object_keys),
-                cmocka_unit_test(test_compression),
+                cmocka_unit_test(test_compression),         cmocka_unit_test(test_offsets_must_advance),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
