@@ -42,37 +42,8 @@ static void kco_format_json_base64(const unsigned char *p, size_t n, kco_buf_t *
         out->len = (size_t)(o - out->data);
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
-static size_t kco_format_json_utf8_len(const unsigned char *p, size_t n) {
-        unsigned c = p[0];
-        if (c < 0x80)
-                return 1;
-        size_t len;
-        unsigned min;
-        if (c >= 0xc2 && c <= 0xdf)
-                len = 2, min = 0x80;
-        else if (c >= 0xe0 && c <= 0xef)
-                len = 3, min = 0x800;
-        else if (c >= 0xf0 && c <= 0xf4)
-                len = 4, min = 0x10000;
-        else
-                return 0;
-        if (n < len)
-                return 0;
-        unsigned cp = c & (0x3f >> (len - 1));
-        for (size_t i = 1; i < len; i++) {
-                if ((p[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = cp << 6 | (p[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        return len;
-}
-
-/* Appends p as a JSON string literal. */
-void kco_format_json_string(const char *s, size_t n, kco_buf_t *out);
-void kco_format_json_string(const char *s, size_t n, kco_buf_t *out) {
+/* Appends s as a JSON string literal. */
+static void kco_format_json_string(const char *s, size_t n, kco_buf_t *out) {
         static const char hex[] = "0123456789abcdef";
         const unsigned char *p = (const unsigned char *)s;
         kco_buf_reserve(out, n + 2);
@@ -101,7 +72,7 @@ void kco_format_json_string(const char *s, size_t n, kco_buf_t *out) {
                         }
                         i++;
                 } else {
-                        size_t len = kco_format_json_utf8_len(p + i, n - i);
+                        size_t len = kco_utf8_char_len((const char *)p + i, n - i);
                         if (len) {
                                 kco_buf_append(out, p + i, len);
                                 i += len;

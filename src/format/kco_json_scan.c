@@ -88,6 +88,13 @@ static inline size_t kco_utf8_seq(const uint8_t *s, const uint8_t *e) {
         return 0;
 }
 
+size_t kco_utf8_char_len(const char *p, size_t n) {
+        const uint8_t *s = (const uint8_t *)p;
+        if (!n)
+                return 0;
+        return s[0] < 0x80 ? 1 : kco_utf8_seq(s, s + n);
+}
+
 int kco_utf8_valid(const char *p, size_t n) {
         if (!n)
                 return 1; /* p may be NULL */

@@ -8,7 +8,6 @@
 #define KCO_JSON_SCAN_H
 
 #include <stddef.h>
-#include <stdlib.h> /* kco_buf.h calls free() but does not include it */
 
 #include "core/kco_buf.h"
 
@@ -35,5 +34,9 @@ void kco_json_scan_to_line(const char *p, size_t n, kco_buf_t *out);
  * nothing above U+10FFFF, no truncated sequence), else 0. NUL bytes are
  * valid. */
 int kco_utf8_valid(const char *p, size_t n);
+
+/* Length (1-4) of the valid UTF-8 character at p, or 0 if the bytes there
+ * are not one (or n is 0). */
+size_t kco_utf8_char_len(const char *p, size_t n);
 
 #endif
