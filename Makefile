@@ -7,6 +7,7 @@
 #   make bench      throughput and memory against kcat on the same data
 #   make docs       regenerate docs/CONFIGURATION.md from the config table
 #   make fuzz       run every fuzzer for FUZZ_SECONDS each
+#   V=1             show the compiler command lines
 
 BUILD ?= build
 CC ?= cc
@@ -22,7 +23,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_COMMON)
-LIBS := -lrdkafka -lz -lzstd -lpthread -lm
+LIBS := -lrdkafka -lcurl -lcrypto -ljansson -lexpat -lz -lzstd -lpthread -lm
 
 SRC := $(shell find src -name '*.c' | sort)
 MAIN_SRC := src/worker/main.c
@@ -35,28 +36,34 @@ TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/kco-%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all setup demo test test-asan check unit integration fuzz fuzz-smoke bench docs docs-check clean
+.PHONY: all print-libs setup demo test test-asan check unit integration fuzz fuzz-smoke bench docs docs-check clean
 
 all: $(BUILD)/kafka-connect-oss $(TOOL_BIN)
 
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libkco.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/kafka-connect-oss: $(MAIN_OBJ) $(BUILD)/libkco.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/kco-%: tools/%.c $(BUILD)/libkco.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkco.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
 setup:
 	@scripts/setup.sh
@@ -94,6 +101,9 @@ docs: $(BUILD)/kafka-connect-oss
 docs-check: $(BUILD)/kafka-connect-oss
 	@$(BUILD)/kafka-connect-oss config-docs | diff -u docs/CONFIGURATION.md - >/dev/null || \
 	  { echo "docs/CONFIGURATION.md is stale: run 'make docs'"; exit 1; }
+
+print-libs:
+	@echo $(LIBS)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
         build-essential pkg-config             # gcc, make
         librdkafka-dev zlib1g-dev libzstd-dev  # Kafka client, compression
-        libjansson-dev libcurl4-openssl-dev libssl-dev
+        libjansson-dev libcurl4-openssl-dev libssl-dev libexpat1-dev  # JSON, HTTP, signing, core-site.xml
+        time zstd gzip                         # bench (peak RSS), test readers
         libcmocka-dev                          # unit tests
         clang libclang-rt-14-dev               # libFuzzer, ASan/UBSan
         kcat                                   # produce / inspect in tests

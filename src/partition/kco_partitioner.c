@@ -6,7 +6,7 @@
  */
 #include "partition/kco_partitioner.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/kco_mem.h"
@@ -14,9 +14,14 @@
 static int kco_partitioner_default_encode(kco_partitioner_t *pt, const kco_record_t *rec, kco_buf_t *out,
                                           kco_err_t *err) {
         (void)pt, (void)err;
-        char tmp[32];
-        int n = snprintf(tmp, sizeof(tmp), "partition=%d", (int)rec->partition);
-        kco_buf_append(out, tmp, (size_t)n);
+        /* per record: digits by hand rather than snprintf */
+        char digits[12], *d = digits + sizeof(digits);
+        uint32_t v = (uint32_t)rec->partition; /* Kafka partitions are >= 0 */
+        do
+                *--d = (char)('0' + v % 10);
+        while (v /= 10);
+        kco_buf_append(out, "partition=", 10);
+        kco_buf_append(out, d, (size_t)(digits + sizeof(digits) - d));
         return 0;
 }
 

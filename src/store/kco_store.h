@@ -42,6 +42,11 @@ struct kco_upload_s {
 /* Creates the store that conf->storage names. */
 kco_store_t *kco_store_new(const kco_conf_t *conf, kco_err_t *err);
 kco_store_t *kco_store_local_new(const kco_conf_t *conf, kco_err_t *err);
+kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err);
+/* Adds every problem of the store settings (bucket, endpoint, credentials,
+ * core-site.xml) to errs, without connecting. */
+void kco_store_check_conf(const kco_conf_t *conf, kco_conf_errs_t *errs);
+void kco_store_cloud_check(const kco_conf_t *conf, kco_conf_errs_t *errs);
 
 static inline void kco_store_destroy(kco_store_t *st) {
         if (st)

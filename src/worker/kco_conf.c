@@ -80,6 +80,12 @@ static const kco_conf_enum_t null_enums[] = {
 
 static const kco_conf_enum_t bool_enums[] = {{NULL, 0, 0}};
 
+static const kco_conf_enum_t oss_sign_enums[] = {
+        {"v4", KCO_OSS_SIGN_V4, 0},
+        {"v1", KCO_OSS_SIGN_V1, 0},
+        {NULL, 0, 0},
+};
+
 #define W "Worker"
 #define C "Connector"
 #define S "Storage"
@@ -127,10 +133,70 @@ const kco_conf_def_t kco_conf_defs[] = {
          "Where objects go: local (a directory, see store.url), OSS or S3."},
         {"store.url", KCO_CONF_STRING, OFF(store_url), "", 0, 0, NULL, 0, S,
          "For storage.class=local: file:///absolute/dir; the object with key K is the file dir/K, written under a "
-         "temporary name and renamed when committed."},
+         "temporary name and renamed when committed. For S3: the endpoint, e.g. http://127.0.0.1:9000 (default: "
+         "https://s3.<s3.region>.amazonaws.com)."},
         {"store.local.fsync", KCO_CONF_BOOL, OFF(local_fsync), "true", 0, 0, bool_enums, 0, S,
          "For storage.class=local: fsync each file and its directory before its offsets are committed."},
-        {"oss.bucket", KCO_CONF_STRING, OFF(oss_bucket), "", 0, 0, NULL, 0, S, "OSS bucket name."},
+        {"oss.bucket", KCO_CONF_STRING, OFF(oss_bucket), "", 0, 0, NULL, 0, S,
+         "OSS bucket (storage.class=OSSStorage)."},
+        {"oss.endpoint", KCO_CONF_STRING, OFF(oss_endpoint), "", 0, 0, NULL, 0, S,
+         "OSS endpoint, e.g. oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000; https unless a scheme says "
+         "otherwise (or core-site.xml sets fs.oss.connection.secure.enabled=false). Default: fs.oss.endpoint of "
+         "core-site.xml."},
+        {"oss.region", KCO_CONF_STRING, OFF(oss_region), "", 0, 0, NULL, 0, S,
+         "Region for V4 signatures, e.g. cn-hangzhou. Default: taken from the endpoint "
+         "(oss-<region>[-internal].aliyuncs.com)."},
+        {"oss.access.key.id", KCO_CONF_STRING, OFF(oss_access_key_id), "", 0, 0, NULL, 0, S,
+         "Access key id. Default: fs.oss.accessKeyId of core-site.xml, then OSS_ACCESS_KEY_ID."},
+        {"oss.access.key.secret", KCO_CONF_STRING, OFF(oss_access_key_secret), "", 0, 0, NULL, KCO_CONF_SECRET, S,
+         "Access key secret. Default: fs.oss.accessKeySecret of core-site.xml, then OSS_ACCESS_KEY_SECRET."},
+        {"oss.security.token", KCO_CONF_STRING, OFF(oss_security_token), "", 0, 0, NULL, KCO_CONF_SECRET, S,
+         "STS security token. Default: fs.oss.securityToken of core-site.xml, then OSS_SESSION_TOKEN."},
+        {"oss.signature.version", KCO_CONF_ENUM, OFF(oss_signature_version), "v4", 0, 0, oss_sign_enums, 0, S,
+         "OSS request signatures: v4 (OSS4-HMAC-SHA256) or v1 (HMAC-SHA1)."},
+        {"oss.path.style.access.enabled", KCO_CONF_BOOL, OFF(oss_path_style), "false", 0, 0, bool_enums, 0, S,
+         "Address the bucket in the path (endpoint/bucket/key) instead of the host name (bucket.endpoint/key). "
+         "OSS's public endpoints require the host name; endpoints given as an IP address always use the path."},
+        {"oss.part.size", KCO_CONF_LONG, OFF(oss_part_size), "4194304", 102400, 5368709120LL, NULL, 0, S,
+         "Multipart upload part size in bytes (OSS minimum 100 KiB). Objects smaller than one part are sent in one "
+         "request."},
+        {"hadoop.conf.dir", KCO_CONF_STRING, OFF(hadoop_conf_dir), "", 0, 0, NULL, 0, S,
+         "Directory holding a Hadoop core-site.xml whose fs.oss.* settings (endpoint, accessKeyId, "
+         "accessKeySecret, securityToken, connection.secure.enabled, connection.maximum) are used where the "
+         "connector's own keys are not set."},
+        {"s3.bucket.name", KCO_CONF_STRING, OFF(s3_bucket), "", 0, 0, NULL, 0, S,
+         "S3 bucket (storage.class=S3Storage)."},
+        {"s3.region", KCO_CONF_STRING, OFF(s3_region), "us-west-2", 0, 0, NULL, 0, S,
+         "S3 region; also the signing region of S3-compatible stores."},
+        {"s3.path.style.access.enabled", KCO_CONF_BOOL, OFF(s3_path_style), "false", 0, 0, bool_enums, 0, S,
+         "Address the bucket in the path instead of the host name (MinIO and most self-hosted stores)."},
+        {"aws.access.key.id", KCO_CONF_STRING, OFF(aws_access_key_id), "", 0, 0, NULL, 0, S,
+         "S3 access key id. Default: AWS_ACCESS_KEY_ID."},
+        {"aws.secret.access.key", KCO_CONF_STRING, OFF(aws_secret_access_key), "", 0, 0, NULL, KCO_CONF_SECRET, S,
+         "S3 secret access key. Default: AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for a session)."},
+        {"s3.part.size", KCO_CONF_LONG, OFF(s3_part_size), "5242880", 5242880, 5368709120LL, NULL, 0, S,
+         "S3 multipart upload part size in bytes (minimum 5 MiB). Each open file buffers up to one part, plus parts "
+         "in flight (store.max.connections)."},
+        {"s3.ssea.name", KCO_CONF_STRING, OFF(s3_sse), "", 0, 0, NULL, 0, S,
+         "Server-side encryption: empty, AES256 or aws:kms."},
+        {"s3.sse.kms.key.id", KCO_CONF_STRING, OFF(s3_kms_key_id), "", 0, 0, NULL, 0, S,
+         "KMS key for s3.ssea.name=aws:kms."},
+        {"s3.acl.canned", KCO_CONF_STRING, OFF(s3_acl), "", 0, 0, NULL, 0, S,
+         "Canned ACL of new objects (e.g. bucket-owner-full-control); empty for the bucket's default."},
+        {"store.max.connections", KCO_CONF_INT, OFF(store_max_connections), "8", 1, 1024, NULL, 0, S,
+         "OSS/S3: concurrent requests (and kept-alive connections) per connector; also the most upload parts in "
+         "flight per file. Default for OSS: fs.oss.connection.maximum of core-site.xml if set."},
+        {"store.request.timeout.ms", KCO_CONF_INT, OFF(store_timeout_ms), "120000", 1000, 3600000, NULL, 0, S,
+         "OSS/S3: one attempt of a request fails after this long."},
+        {"store.retry.attempts", KCO_CONF_INT, OFF(store_retry_attempts), "10", 1, 100, NULL, 0, S,
+         "OSS/S3: attempts per request for transient failures (5xx, throttling, timeouts, resets), with "
+         "exponential backoff and jitter. After the last one the partition rewinds and tries again later."},
+        {"store.retry.backoff.ms", KCO_CONF_INT, OFF(store_retry_backoff_ms), "200", 1, 600000, NULL, 0, S,
+         "OSS/S3: first retry delay; doubled per attempt up to 20 s."},
+        {"store.md5.enabled", KCO_CONF_BOOL, OFF(store_md5), "true", 0, 0, bool_enums, 0, S,
+         "OSS/S3: send Content-MD5 with every object and part so the store rejects corrupted bodies."},
+        {"store.tls.ca.file", KCO_CONF_STRING, OFF(store_ca_file), "", 0, 0, NULL, 0, S,
+         "OSS/S3: CA bundle for https (default: the system's). Certificates are always verified."},
         {"topics.dir", KCO_CONF_STRING, OFF(topics_dir), "topics", 0, 0, NULL, 0, S,
          "Top-level directory (key prefix) of the objects; empty for none."},
         {"directory.delim", KCO_CONF_STRING, OFF(directory_delim), "/", 0, 0, NULL, KCO_CONF_RAW, S,
@@ -161,6 +227,7 @@ const kco_conf_def_t kco_conf_defs[] = {
 /* Keys of Kafka Connect workers and of the Java connector that this version
  * reads nowhere; accepted without a typo warning. */
 static const char *const kco_conf_known_ignored[] = {
+        "s3.credentials.provider.class", "s3.compression.type",
         "group.id", "offset.storage.file.filename", "offset.flush.interval.ms", "plugin.path",
         "key.converter.schemas.enable", "value.converter.schemas.enable", "internal.key.converter",
         "internal.value.converter", "internal.key.converter.schemas.enable",
@@ -448,19 +515,10 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
                 kco_conf_errs_add(errs, "directory.delim = \"\": must not be empty");
         if (!*c->file_delim)
                 kco_conf_errs_add(errs, "file.delim = \"\": must not be empty");
-        if (kco_props_get(given, "storage.class")) {
-                if (c->storage == KCO_STORAGE_LOCAL) {
-                        if (strncmp(c->store_url, "file:///", 8))
-                                kco_conf_errs_add(errs,
-                                                  "store.url = \"%s\": storage.class=local needs file:///absolute/dir",
-                                                  c->store_url);
-                } else {
-                        kco_conf_errs_add(errs,
-                                          "storage.class = \"%s\": this version writes to storage.class=local only; "
-                                          "OSS and S3 stores are not available yet",
-                                          kco_conf_enum_name("storage.class", c->storage));
-                }
-        }
+        if (kco_props_get(given, "storage.class") && c->storage == KCO_STORAGE_LOCAL &&
+            strncmp(c->store_url, "file:///", 8))
+                kco_conf_errs_add(errs, "store.url = \"%s\": storage.class=local needs file:///absolute/dir",
+                                  c->store_url);
         if (c->compression_level > 9 && c->compression == KCO_COMPRESS_GZIP)
                 kco_conf_errs_add(errs, "oss.compression.level = \"%d\": gzip levels are 1-9 (or -1)",
                                   c->compression_level);

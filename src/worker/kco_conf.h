@@ -46,6 +46,8 @@ enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING };
 enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON };
 /* storage.class */
 enum { KCO_STORAGE_LOCAL, KCO_STORAGE_OSS, KCO_STORAGE_S3 };
+/* oss.signature.version */
+enum { KCO_OSS_SIGN_V1, KCO_OSS_SIGN_V4 };
 /* oss.compression.type */
 enum { KCO_COMPRESS_NONE, KCO_COMPRESS_GZIP, KCO_COMPRESS_ZSTD };
 /* partitioner.class */
@@ -81,7 +83,34 @@ typedef struct kco_conf_s {
         int partitioner;
         int null_behavior;
         int local_fsync;
+        /* OSS */
         char *oss_bucket;
+        char *oss_endpoint;
+        char *oss_region;
+        char *oss_access_key_id;
+        char *oss_access_key_secret;
+        char *oss_security_token;
+        int oss_signature_version;
+        int oss_path_style;
+        int64_t oss_part_size;
+        char *hadoop_conf_dir;
+        /* S3 */
+        char *s3_bucket;
+        char *s3_region;
+        int s3_path_style;
+        char *aws_access_key_id;
+        char *aws_secret_access_key;
+        int64_t s3_part_size;
+        char *s3_sse;
+        char *s3_kms_key_id;
+        char *s3_acl;
+        /* HTTP stores */
+        int store_max_connections;
+        int store_timeout_ms;
+        int store_retry_attempts;
+        int store_retry_backoff_ms;
+        int store_md5;
+        char *store_ca_file;
         /* librdkafka consumer properties: consumer.* (worker) and
          * consumer.override.* (connector), prefix stripped */
         kco_props_t *consumer;

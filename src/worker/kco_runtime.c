@@ -18,6 +18,7 @@
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
 #include "kafka/kco_consumer.h"
+#include "store/kco_store.h"
 
 kco_runtime_t *kco_runtime_new(void) {
         kco_runtime_t *rt = kco_calloc(1, sizeof(*rt));
@@ -123,6 +124,8 @@ int kco_runtime_load(const char *worker_path, char *const *paths, int n, kco_con
                 kco_conf_errs_init(&errs);
                 confs[i] = kco_conf_new(worker, p, &errs);
                 kco_consumer_check_conf(confs[i], &errs);
+                if (!errs.n)
+                        kco_store_check_conf(confs[i], &errs);
                 for (int j = 0; j < i; j++)
                         if (confs[j] && confs[i]->name && !strcmp(confs[j]->name, confs[i]->name))
                                 kco_conf_errs_add(&errs, "name = \"%s\": already used by %s", confs[i]->name,

@@ -36,7 +36,7 @@ out=build-fuzz
 cc=${FUZZ_CC:-clang}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -D_GNU_SOURCE -pthread"
-libs="-lrdkafka -lz -lzstd -ljansson -lpthread -lm"
+libs=$(make -s --no-print-directory print-libs) # one list of libraries: the Makefile's
 
 if ! command -v "$cc" >/dev/null; then
         echo "FAIL fuzz: $cc not found (libFuzzer needs clang)"

@@ -117,18 +117,6 @@ static void test_topics_and_regex_exclusive(void **state) {
         kco_props_destroy(c);
 }
 
-static void test_oss_storage_not_yet(void **state) {
-        (void)state;
-        kco_props_t *c = props(good);
-        kco_props_set(c, "storage.class", "com.aliyun.oss.connect.kafka.storage.OSSStorage");
-        kco_conf_errs_t e;
-        kco_conf_errs_init(&e);
-        kco_conf_destroy(kco_conf_new(NULL, c, &e));
-        assert_true(has_msg(e.msg, e.n, "storage.class"));
-        kco_conf_errs_free(&e);
-        kco_props_destroy(c);
-}
-
 static void test_consumer_passthrough_checked(void **state) {
         (void)state;
         kco_props_t *w = props("consumer.fetch.wait.max.ms=notanumber\nconsumer.max.poll.records=500\n"
@@ -167,7 +155,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_defaults_and_java_names),  cmocka_unit_test(test_aliases),
                 cmocka_unit_test(test_all_errors_at_once),       cmocka_unit_test(test_topics_and_regex_exclusive),
-                cmocka_unit_test(test_oss_storage_not_yet),      cmocka_unit_test(test_consumer_passthrough_checked),
+                cmocka_unit_test(test_consumer_passthrough_checked),
                 cmocka_unit_test(test_docs_list_every_key),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

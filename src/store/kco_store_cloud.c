@@ -1,0 +1,523 @@
+/*
+ * kco_store_cloud.c - Alibaba OSS and S3-compatible object stores (one
+ * implementation, two dialects): endpoint, bucket and credentials from the
+ * connector's keys, then core-site.xml (OSS), then the environment; objects
+ * smaller than a part go in one PUT, larger ones stream as a multipart upload
+ * whose parts are sent while encoding continues (kco_http runs them, several
+ * in flight) and which becomes visible only when completed at commit.
+ *
+ * Owns: the resolved settings, the transport (one kco_http per connector)
+ * and the uploads. The store is shared by the connector's tasks; an upload is
+ * used by one task thread; part completion runs on the transport thread and
+ * only flips the part's done flag.
+ * Must never: put the secret in a log line or error; complete an upload that
+ * lost a part; leave an upload behind on abort (it is aborted on the server).
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/kco_log.h"
+#include "core/kco_mem.h"
+#include "store/kco_coresite.h"
+#include "store/kco_http.h"
+#include "store/kco_sign.h"
+#include "store/kco_store.h"
+#include "store/kco_store_cloud.h"
+
+typedef struct kco_cloud_s {
+        kco_store_t base;
+        kco_cloud_cfg_t cfg;
+        const kco_conf_t *conf;
+        kco_http_t *http;
+        const char *name; /* "OSS" or "S3", for messages */
+} kco_cloud_t;
+
+typedef struct kco_cloud_part_s {
+        kco_http_call_t call;
+        int number;
+        kco_buf_t data;
+        char md5[25];
+} kco_cloud_part_t;
+
+typedef struct kco_cloud_upload_s {
+        kco_upload_t base;
+        char *key;
+        kco_buf_t cur;       /* bytes of the part being filled */
+        char *upload_id;     /* NULL until a multipart upload was initiated */
+        kco_cloud_part_t **parts;
+        int nparts;
+        int nwaited;         /* parts[0..nwaited) are known done */
+} kco_cloud_upload_t;
+
+/* ---- settings ------------------------------------------------------------ */
+
+void kco_cloud_cfg_free(kco_cloud_cfg_t *g) {
+        free(g->scheme);
+        free(g->endpoint);
+        free(g->bucket);
+        free(g->region);
+        free(g->id);
+        free(g->secret);
+        free(g->token);
+        memset(g, 0, sizeof(*g));
+}
+
+/* first non-empty of a, b, c (NULL if none) */
+static const char *kco_cloud_pick(const char *a, const char *b, const char *c) {
+        if (a && *a)
+                return a;
+        if (b && *b)
+                return b;
+        if (c && *c)
+                return c;
+        return NULL;
+}
+
+static int kco_cloud_is_ip(const char *host) {
+        if (*host == '[')
+                return 1;
+        for (const char *p = host; *p && *p != ':'; p++)
+                if (!isdigit((unsigned char)*p) && *p != '.')
+                        return 0;
+        return 1;
+}
+
+/* Splits "[scheme://]host[:port][/]" into scheme and host[:port]. */
+static void kco_cloud_split_url(const char *url, const char *dflt_scheme, char **scheme, char **host) {
+        const char *p = strstr(url, "://");
+        if (p) {
+                *scheme = kco_strndup(url, (size_t)(p - url));
+                for (char *s = *scheme; *s; s++)
+                        *s = (char)tolower((unsigned char)*s);
+                url = p + 3;
+        } else {
+                *scheme = kco_strdup(dflt_scheme);
+        }
+        size_t n = strcspn(url, "/");
+        *host = kco_strndup(url, n);
+}
+
+/* oss-cn-hangzhou[-internal].aliyuncs.com -> cn-hangzhou */
+static char *kco_cloud_oss_region(const char *host) {
+        if (strncmp(host, "oss-", 4))
+                return NULL;
+        size_t n = strcspn(host + 4, ".:");
+        char *r = kco_strndup(host + 4, n);
+        size_t l = strlen(r);
+        if (l > 9 && !strcmp(r + l - 9, "-internal"))
+                r[l - 9] = '\0';
+        return r;
+}
+
+int kco_cloud_cfg_resolve(const kco_conf_t *c, kco_cloud_cfg_t *g, kco_conf_errs_t *errs) {
+        memset(g, 0, sizeof(*g));
+        int nerr = errs->n;
+        if (c->storage == KCO_STORAGE_OSS) {
+                kco_props_t *site = kco_props_new();
+                if (*c->hadoop_conf_dir) {
+                        char e[512];
+                        if (kco_coresite_load(site, c->hadoop_conf_dir, e, sizeof(e)))
+                                kco_conf_errs_add(errs, "hadoop.conf.dir: %s", e);
+                }
+                g->dialect = KCO_CLOUD_OSS;
+                g->sign = c->oss_signature_version == KCO_OSS_SIGN_V1 ? KCO_SIGN_OSSV1 : KCO_SIGN_OSSV4;
+                const char *secure = kco_props_get(site, "fs.oss.connection.secure.enabled");
+                const char *ep = kco_cloud_pick(c->oss_endpoint, kco_props_get(site, "fs.oss.endpoint"), NULL);
+                if (!ep)
+                        kco_conf_errs_add(errs, "oss.endpoint: required (or fs.oss.endpoint in core-site.xml), "
+                                                "e.g. oss-cn-hangzhou.aliyuncs.com");
+                else
+                        kco_cloud_split_url(ep, secure && !strcasecmp(secure, "false") ? "http" : "https",
+                                            &g->scheme, &g->endpoint);
+                if (*c->oss_bucket)
+                        g->bucket = kco_strdup(c->oss_bucket);
+                else
+                        kco_conf_errs_add(errs, "oss.bucket: required with storage.class=OSSStorage");
+                const char *v;
+                if ((v = kco_cloud_pick(c->oss_access_key_id, kco_props_get(site, "fs.oss.accessKeyId"),
+                                        getenv("OSS_ACCESS_KEY_ID"))))
+                        g->id = kco_strdup(v);
+                if ((v = kco_cloud_pick(c->oss_access_key_secret, kco_props_get(site, "fs.oss.accessKeySecret"),
+                                        getenv("OSS_ACCESS_KEY_SECRET"))))
+                        g->secret = kco_strdup(v);
+                if ((v = kco_cloud_pick(c->oss_security_token, kco_props_get(site, "fs.oss.securityToken"),
+                                        getenv("OSS_SESSION_TOKEN"))))
+                        g->token = kco_strdup(v);
+                if (!g->id || !g->secret)
+                        kco_conf_errs_add(errs, "oss.access.key.id / oss.access.key.secret: no credentials (set the "
+                                                "keys, fs.oss.accessKeyId/accessKeySecret in core-site.xml, or "
+                                                "OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET)");
+                if (*c->oss_region)
+                        g->region = kco_strdup(c->oss_region);
+                else if (g->endpoint)
+                        g->region = kco_cloud_oss_region(g->endpoint);
+                if (!g->region && g->sign == KCO_SIGN_OSSV4 && g->endpoint)
+                        kco_conf_errs_add(errs, "oss.region: required for oss.signature.version=v4: it cannot be "
+                                                "derived from endpoint %s",
+                                          g->endpoint);
+                g->path_style = c->oss_path_style;
+                g->part_size = c->oss_part_size;
+                g->max_conn = c->store_max_connections;
+                const char *maxc = kco_props_get(site, "fs.oss.connection.maximum");
+                if (maxc && !kco_props_get(c->raw, "store.max.connections")) {
+                        int m = atoi(maxc);
+                        if (m > 0)
+                                g->max_conn = m > 64 ? 64 : m;
+                }
+                kco_props_destroy(site);
+        } else {
+                g->dialect = KCO_CLOUD_S3;
+                g->sign = KCO_SIGN_S3V4;
+                g->region = kco_strdup(c->s3_region);
+                if (*c->store_url) {
+                        kco_cloud_split_url(c->store_url, "https", &g->scheme, &g->endpoint);
+                } else {
+                        g->scheme = kco_strdup("https");
+                        g->endpoint = kco_asprintf("s3.%s.amazonaws.com", c->s3_region);
+                }
+                if (*c->s3_bucket)
+                        g->bucket = kco_strdup(c->s3_bucket);
+                else
+                        kco_conf_errs_add(errs, "s3.bucket.name: required with storage.class=S3Storage");
+                const char *v;
+                if ((v = kco_cloud_pick(c->aws_access_key_id, getenv("AWS_ACCESS_KEY_ID"), NULL)))
+                        g->id = kco_strdup(v);
+                if ((v = kco_cloud_pick(c->aws_secret_access_key, getenv("AWS_SECRET_ACCESS_KEY"), NULL)))
+                        g->secret = kco_strdup(v);
+                if (!*c->aws_access_key_id && (v = getenv("AWS_SESSION_TOKEN")) && *v)
+                        g->token = kco_strdup(v);
+                if (!g->id || !g->secret)
+                        kco_conf_errs_add(errs, "aws.access.key.id / aws.secret.access.key: no credentials (set "
+                                                "the keys or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
+                g->path_style = c->s3_path_style;
+                g->part_size = c->s3_part_size;
+                g->max_conn = c->store_max_connections;
+                if (*c->s3_sse && strcmp(c->s3_sse, "AES256") && strcmp(c->s3_sse, "aws:kms"))
+                        kco_conf_errs_add(errs, "s3.ssea.name = \"%s\": expected AES256 or aws:kms", c->s3_sse);
+        }
+        if (g->scheme && strcmp(g->scheme, "http") && strcmp(g->scheme, "https"))
+                kco_conf_errs_add(errs, "endpoint scheme \"%s\": expected http or https", g->scheme);
+        if (g->endpoint && !*g->endpoint)
+                kco_conf_errs_add(errs, "endpoint: empty host");
+        if (g->endpoint && kco_cloud_is_ip(g->endpoint))
+                g->path_style = 1; /* bucket.1.2.3.4 is no host name */
+        if (errs->n > nerr) {
+                kco_cloud_cfg_free(g);
+                return -1;
+        }
+        return 0;
+}
+
+void kco_store_cloud_check(const kco_conf_t *c, kco_conf_errs_t *errs) {
+        kco_cloud_cfg_t g;
+        if (!kco_cloud_cfg_resolve(c, &g, errs))
+                kco_cloud_cfg_free(&g);
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static void kco_cloud_sign(kco_objreq_t *r, void *opaque) {
+        kco_cloud_t *cs = opaque;
+        kco_creds_t creds = {cs->cfg.id, cs->cfg.secret, cs->cfg.token};
+        kco_sign_request(cs->cfg.sign, r, &creds, cs->cfg.region, "UNSIGNED-PAYLOAD", time(NULL));
+}
+
+static void kco_cloud_call_setup(kco_cloud_t *cs, kco_http_call_t *call, const char *method, const char *key) {
+        memset(call, 0, sizeof(*call));
+        kco_http_call_init(call);
+        call->req.method = method;
+        call->req.scheme = cs->cfg.scheme;
+        call->req.endpoint = cs->cfg.endpoint;
+        call->req.bucket = cs->cfg.bucket;
+        call->req.key = key;
+        call->req.path_style = cs->cfg.path_style;
+        call->sign = kco_cloud_sign;
+        call->sign_opaque = cs;
+}
+
+/* Error for a failed call: names store, bucket, endpoint, key, status, the
+ * store's code and request id; never a credential. */
+static int kco_cloud_fail(kco_cloud_t *cs, const kco_http_call_t *call, const char *what, kco_err_t *err) {
+        char code[64];
+        kco_http_error_code(call, code, sizeof(code));
+        int retriable = kco_http_retriable(call);
+        if (call->status)
+                return kco_err_set(err, KCO_ERR_IO, retriable,
+                                   "%s %s of %s failed (bucket %s, endpoint %s): HTTP %ld %s%s%s after %d attempt%s",
+                                   cs->name, what, call->req.key ? call->req.key : "/", cs->cfg.bucket,
+                                   cs->cfg.endpoint, call->status, code[0] ? code : "",
+                                   call->request_id[0] ? ", request id " : "", call->request_id, call->attempts,
+                                   call->attempts == 1 ? "" : "s");
+        return kco_err_set(err, KCO_ERR_IO, retriable, "%s %s of %s failed (bucket %s, endpoint %s): %s after %d attempt%s",
+                           cs->name, what, call->req.key ? call->req.key : "/", cs->cfg.bucket, cs->cfg.endpoint,
+                           call->curl_err, call->attempts, call->attempts == 1 ? "" : "s");
+}
+
+static int kco_cloud_ok(const kco_http_call_t *call) {
+        return call->status >= 200 && call->status < 300;
+}
+
+/* Headers of a new object (PUT or initiate). */
+static void kco_cloud_object_headers(kco_cloud_t *cs, kco_kvlist_t *h) {
+        const kco_conf_t *c = cs->conf;
+        if (cs->cfg.dialect != KCO_CLOUD_S3)
+                return;
+        if (*c->s3_sse) {
+                kco_kvlist_add(h, "x-amz-server-side-encryption", c->s3_sse);
+                if (!strcmp(c->s3_sse, "aws:kms") && *c->s3_kms_key_id)
+                        kco_kvlist_add(h, "x-amz-server-side-encryption-aws-kms-key-id", c->s3_kms_key_id);
+        }
+        if (*c->s3_acl)
+                kco_kvlist_add(h, "x-amz-acl", c->s3_acl);
+}
+
+/* Text between <tag> and </tag> in a response body, or NULL. */
+static char *kco_cloud_xml_text(const kco_buf_t *b, const char *tag) {
+        char open[64], close[64];
+        snprintf(open, sizeof(open), "<%s>", tag);
+        snprintf(close, sizeof(close), "</%s>", tag);
+        if (!b->len)
+                return NULL;
+        const char *p = memmem(b->data, b->len, open, strlen(open));
+        if (!p)
+                return NULL;
+        p += strlen(open);
+        const char *q = memmem(p, b->len - (size_t)(p - b->data), close, strlen(close));
+        return q ? kco_strndup(p, (size_t)(q - p)) : NULL;
+}
+
+/* ---- uploads ------------------------------------------------------------- */
+
+static kco_upload_t *kco_cloud_open(kco_store_t *st, const char *key, kco_err_t *err) {
+        (void)err;
+        kco_cloud_upload_t *up = kco_calloc(1, sizeof(*up));
+        up->base.store = st;
+        up->key = kco_strdup(key);
+        kco_buf_init(&up->cur);
+        return &up->base;
+}
+
+static int kco_cloud_initiate(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err) {
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "POST", up->key);
+        kco_kvlist_add(&call.req.query, "uploads", NULL);
+        kco_cloud_object_headers(cs, &call.req.headers);
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc = 0;
+        if (!kco_cloud_ok(&call)) {
+                rc = kco_cloud_fail(cs, &call, "multipart initiate", err);
+        } else if (!(up->upload_id = kco_cloud_xml_text(&call.resp, "UploadId"))) {
+                rc = kco_err_set(err, KCO_ERR_IO, 1, "%s multipart initiate of %s: no UploadId in the answer",
+                                 cs->name, up->key);
+        }
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+/* Waits for parts until at most `keep` are in flight; fails on a lost part. */
+static int kco_cloud_wait_parts(kco_cloud_t *cs, kco_cloud_upload_t *up, int keep, kco_err_t *err) {
+        while (up->nparts - up->nwaited > keep) {
+                kco_cloud_part_t *p = up->parts[up->nwaited];
+                kco_http_wait(&p->call);
+                kco_buf_free(&p->data); /* its bytes are no longer needed */
+                up->nwaited++;
+                if (!kco_cloud_ok(&p->call) || !p->call.etag[0]) {
+                        char what[64];
+                        snprintf(what, sizeof(what), "upload of part %d", p->number);
+                        return kco_cloud_fail(cs, &p->call, what, err);
+                }
+        }
+        return 0;
+}
+
+static int kco_cloud_send_part(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err) {
+        if (!up->upload_id && kco_cloud_initiate(cs, up, err))
+                return -1;
+        if (kco_cloud_wait_parts(cs, up, cs->cfg.max_conn - 1, err))
+                return -1;
+        kco_cloud_part_t *p = kco_calloc(1, sizeof(*p));
+        p->number = up->nparts + 1;
+        p->data = up->cur; /* the part takes the buffer */
+        kco_buf_init(&up->cur);
+        kco_buf_reserve(&up->cur, (size_t)cs->cfg.part_size + (size_t)cs->cfg.part_size / 8);
+        kco_cloud_call_setup(cs, &p->call, "PUT", up->key);
+        char num[16];
+        snprintf(num, sizeof(num), "%d", p->number);
+        kco_kvlist_add(&p->call.req.query, "partNumber", num);
+        kco_kvlist_add(&p->call.req.query, "uploadId", up->upload_id);
+        if (cs->conf->store_md5) {
+                kco_sign_md5_base64(p->data.data, p->data.len, p->md5);
+                kco_kvlist_add(&p->call.req.headers, "Content-MD5", p->md5);
+        }
+        p->call.body = p->data.data;
+        p->call.body_len = p->data.len;
+        up->parts = kco_realloc(up->parts, sizeof(*up->parts) * (size_t)(up->nparts + 1));
+        up->parts[up->nparts++] = p;
+        kco_http_submit(cs->http, &p->call);
+        return 0;
+}
+
+static int kco_cloud_write(kco_upload_t *u, const void *p, size_t n, kco_err_t *err) {
+        kco_cloud_upload_t *up = (kco_cloud_upload_t *)u;
+        kco_cloud_t *cs = (kco_cloud_t *)u->store;
+        kco_buf_append(&up->cur, p, n);
+        if (up->cur.len >= (size_t)cs->cfg.part_size)
+                return kco_cloud_send_part(cs, up, err);
+        return 0;
+}
+
+static void kco_cloud_upload_free(kco_cloud_upload_t *up) {
+        for (int i = 0; i < up->nparts; i++) {
+                kco_http_call_clear(&up->parts[i]->call);
+                kco_buf_free(&up->parts[i]->data);
+                free(up->parts[i]);
+        }
+        free(up->parts);
+        kco_buf_free(&up->cur);
+        free(up->upload_id);
+        free(up->key);
+        free(up);
+}
+
+static void kco_cloud_abort(kco_upload_t *u) {
+        kco_cloud_upload_t *up = (kco_cloud_upload_t *)u;
+        kco_cloud_t *cs = (kco_cloud_t *)u->store;
+        for (int i = up->nwaited; i < up->nparts; i++)
+                kco_http_wait(&up->parts[i]->call);
+        if (up->upload_id) {
+                kco_http_call_t call;
+                kco_cloud_call_setup(cs, &call, "DELETE", up->key);
+                kco_kvlist_add(&call.req.query, "uploadId", up->upload_id);
+                kco_http_submit(cs->http, &call);
+                kco_http_wait(&call);
+                if (!kco_cloud_ok(&call) && call.status != 404) {
+                        kco_err_t err;
+                        kco_cloud_fail(cs, &call, "multipart abort", &err);
+                        kco_warn("store", "%s; the store's lifecycle rules or a later start clean it up", err.msg);
+                }
+                kco_http_call_clear(&call);
+        }
+        kco_cloud_upload_free(up);
+}
+
+static int kco_cloud_put(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err) {
+        kco_http_call_t call;
+        char md5[25];
+        kco_cloud_call_setup(cs, &call, "PUT", up->key);
+        kco_cloud_object_headers(cs, &call.req.headers);
+        if (cs->conf->store_md5) {
+                kco_sign_md5_base64(up->cur.data ? up->cur.data : "", up->cur.len, md5);
+                kco_kvlist_add(&call.req.headers, "Content-MD5", md5);
+        }
+        call.body = up->cur.data ? up->cur.data : "";
+        call.body_len = up->cur.len;
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc = kco_cloud_ok(&call) ? 0 : kco_cloud_fail(cs, &call, "PUT", err);
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+static int kco_cloud_complete(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err) {
+        kco_buf_t xml;
+        kco_buf_init(&xml);
+        kco_buf_puts(&xml, "<CompleteMultipartUpload>");
+        for (int i = 0; i < up->nparts; i++) {
+                char part[256];
+                snprintf(part, sizeof(part), "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>",
+                         up->parts[i]->number, up->parts[i]->call.etag);
+                kco_buf_puts(&xml, part);
+        }
+        kco_buf_puts(&xml, "</CompleteMultipartUpload>");
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "POST", up->key);
+        kco_kvlist_add(&call.req.query, "uploadId", up->upload_id);
+        kco_kvlist_add(&call.req.headers, "Content-Type", "application/xml");
+        call.body = xml.data;
+        call.body_len = xml.len;
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc = 0;
+        /* S3 may answer 200 and put the error in the body */
+        if (!kco_cloud_ok(&call) || (call.resp.len && memmem(call.resp.data, call.resp.len, "<Error>", 7))) {
+                if (kco_cloud_ok(&call))
+                        call.status = 500;
+                rc = kco_cloud_fail(cs, &call, "multipart complete", err);
+        }
+        kco_http_call_clear(&call);
+        kco_buf_free(&xml);
+        return rc;
+}
+
+static int kco_cloud_commit(kco_upload_t *u, kco_err_t *err) {
+        kco_cloud_upload_t *up = (kco_cloud_upload_t *)u;
+        kco_cloud_t *cs = (kco_cloud_t *)u->store;
+        int rc;
+        if (!up->upload_id) {
+                rc = kco_cloud_put(cs, up, err);
+                kco_cloud_upload_free(up);
+                return rc;
+        }
+        rc = up->cur.len ? kco_cloud_send_part(cs, up, err) : 0;
+        if (!rc)
+                rc = kco_cloud_wait_parts(cs, up, 0, err);
+        if (!rc)
+                rc = kco_cloud_complete(cs, up, err);
+        if (rc) {
+                kco_cloud_abort(u);
+                return -1;
+        }
+        kco_cloud_upload_free(up);
+        return 0;
+}
+
+static void kco_cloud_destroy(kco_store_t *st) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_http_destroy(cs->http);
+        kco_cloud_cfg_free(&cs->cfg);
+        free(cs);
+}
+
+static const kco_store_ops_t kco_cloud_ops = {
+        "cloud", kco_cloud_open, kco_cloud_write, kco_cloud_commit, kco_cloud_abort, kco_cloud_destroy,
+};
+
+kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err) {
+        kco_conf_errs_t errs;
+        kco_conf_errs_init(&errs);
+        kco_cloud_t *cs = kco_calloc(1, sizeof(*cs));
+        if (kco_cloud_cfg_resolve(conf, &cs->cfg, &errs)) {
+                kco_err_set(err, KCO_ERR_CONFIG, 0, "%s", errs.n ? errs.msg[0] : "invalid store settings");
+                kco_conf_errs_free(&errs);
+                free(cs);
+                return NULL;
+        }
+        kco_conf_errs_free(&errs);
+        cs->base.ops = &kco_cloud_ops;
+        cs->conf = conf;
+        cs->name = cs->cfg.dialect == KCO_CLOUD_OSS ? "OSS" : "S3";
+        kco_http_opts_t o = {
+                .max_connections = cs->cfg.max_conn,
+                .connect_timeout_ms = 10000,
+                .timeout_ms = conf->store_timeout_ms,
+                .low_speed_secs = 30,
+                .max_attempts = conf->store_retry_attempts,
+                .backoff_ms = conf->store_retry_backoff_ms,
+                .backoff_max_ms = 20000,
+                .verify_tls = 1,
+                .ca_file = *conf->store_ca_file ? conf->store_ca_file : NULL,
+        };
+        cs->http = kco_http_new(&o);
+        kco_info("store", "%s: bucket %s at %s://%s (%s addressing, %s signatures, parts of %" PRId64 " bytes)",
+                 cs->name, cs->cfg.bucket, cs->cfg.scheme, cs->cfg.endpoint,
+                 cs->cfg.path_style ? "path-style" : "virtual-hosted",
+                 cs->cfg.sign == KCO_SIGN_OSSV1 ? "OSS V1" : cs->cfg.sign == KCO_SIGN_OSSV4 ? "OSS V4" : "AWS V4",
+                 cs->cfg.part_size);
+        return &cs->base;
+}
