@@ -170,6 +170,7 @@ static void kco_http_start(kco_http_t *h, kco_http_call_t *c) {
         if (!has_ctype)
                 c->hdrs = curl_slist_append(c->hdrs, "Content-Type:");
         curl_easy_setopt(e, CURLOPT_URL, c->url);
+        curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* keys may hold "/./" or "/../": send what was signed */
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdrs);
         curl_easy_setopt(e, CURLOPT_PRIVATE, c);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

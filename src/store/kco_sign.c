@@ -144,11 +144,15 @@ char *kco_objreq_host(const kco_objreq_t *r) {
         return kco_strdup(r->endpoint);
 }
 
-/* The path as sent: "/key" (virtual-host style) or "/bucket/key". */
+/* The path as sent: "/key" (virtual-host style) or "/bucket/key"; for the
+ * bucket itself "/" or "/bucket" (no trailing slash: S3 servers such as
+ * s3rver canonicalize "/bucket/" to "/bucket" when they check a signature). */
 static void kco_sign_path(kco_buf_t *b, const kco_objreq_t *r) {
         kco_buf_putc(b, '/');
         if (kco_sign_has(r->bucket) && r->path_style) {
                 kco_sign_pct(b, r->bucket, 0);
+                if (!kco_sign_has(r->key))
+                        return;
                 kco_buf_putc(b, '/');
         }
         if (r->key)
@@ -237,7 +241,7 @@ static void kco_sign_v4_key(const char *prefix, const char *secret, const char *
 
 typedef struct kco_sign_pair_s {
         char *name;  /* lowercased (headers) or encoded (query) */
-        char *value; /* canonical value; NULL = bare query name */
+        char *value; /* canonical value ("" for a bare query name) */
         size_t seq;  /* input position: keeps duplicates in order */
 } kco_sign_pair_t;
 

@@ -200,6 +200,13 @@ int kco_cloud_cfg_resolve(const kco_conf_t *c, kco_cloud_cfg_t *g, kco_conf_errs
                 if (*c->s3_sse && strcmp(c->s3_sse, "AES256") && strcmp(c->s3_sse, "aws:kms"))
                         kco_conf_errs_add(errs, "s3.ssea.name = \"%s\": expected AES256 or aws:kms", c->s3_sse);
         }
+        if (g->bucket) {
+                /* it goes into a host name: S3 and OSS naming rules (plus legacy upper case and '_') */
+                size_t n = strspn(g->bucket, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+                if (g->bucket[n] || n < 3 || n > 255)
+                        kco_conf_errs_add(errs, "%s = \"%s\": not a bucket name (3-63 letters, digits, '.', '-')",
+                                          g->dialect == KCO_CLOUD_OSS ? "oss.bucket" : "s3.bucket.name", g->bucket);
+        }
         if (g->scheme && strcmp(g->scheme, "http") && strcmp(g->scheme, "https"))
                 kco_conf_errs_add(errs, "endpoint scheme \"%s\": expected http or https", g->scheme);
         if (g->endpoint && !*g->endpoint)
