@@ -148,7 +148,7 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, &rec.key, &err) ||
             kco_converter_convert(t->value_cv, topic, m->payload, m->len, &rec.value, &err) ||
             kco_sink_write(t->sink, &rec, &err)) {
-                if (err.retriable || err.code == KCO_ERR_IO) {
+                if (err.retriable) {
                         kco_task_rewind(t, topic, m->partition, &err);
                         return 0;
                 }

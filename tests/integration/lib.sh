@@ -3,8 +3,9 @@
 #   . "$(dirname "$0")/lib.sh"
 #
 # Owns: the test's scratch directory ($KCO_TEST_DIR, under $BUILD/test-tmp),
-# the mock broker helper process (kco-mock-broker) and the worker process
-# under test, and their cleanup on exit. Runs in the test's own shell; the
+# the mock broker helper process (kco-mock-broker), the Node object-store
+# peers (tests/node: S3 server, OSS gateway, fault proxy) and the worker
+# process under test, and their cleanup on exit. Runs in the test's own shell; the
 # start/stop functions must be called from it, not from $(...) subshells.
 # Must never: leave a process behind, or set an EXIT trap a test can clobber
 # (a test registers its own cleanups with kco_on_exit instead).
@@ -19,6 +20,13 @@
 # Kafka data:   produce TOPIC [PARTITION [KEYDELIM]] <lines, produce_file
 #               TOPIC PARTITION FILE [KEYDELIM], consume_all TOPIC [FORMAT],
 #               consume_partition TOPIC PARTITION [FORMAT]
+# Object store: s3_start [--bucket NAME]... (exports S3_ENDPOINT, S3_ID,
+#               S3_SECRET, S3_DIR, S3_LOG), oss_gateway_start --bucket NAME...
+#               (exports OSS_GW_ENDPOINT, OSS_GW_ID, OSS_GW_SECRET,
+#               OSS_GW_REGION, OSS_GW_DIR, OSS_GW_LOG), fault_proxy_start
+#               HOST:PORT (exports PROXY_ENDPOINT, PROXY_LOG), proxy_cmd
+#               COMMAND... (see tests/node/fault-proxy.mjs), s3_stop,
+#               oss_gateway_stop, fault_proxy_stop, sign_vectors <shapes
 # Worker:       worker_props FILE [k=v]..., connector_props FILE [k=v]...,
 #               worker_start PROPS..., worker_stop, worker_wait (WORKER_RC)
 # Waiting:      wait_for [-t SECS] CMD..., at_least N CMD..., output_is TEXT
@@ -48,8 +56,12 @@ _kco_exit_cmds=()
 _kco_fail_msg=
 _kco_mock_n=0
 _kco_worker_n=0
+_kco_node_n=0
 MOCK_PID=
 WORKER_PID=
+S3_PID=
+OSS_GW_PID=
+PROXY_PID=
 
 # ---- basics ---------------------------------------------------------------
 
@@ -100,8 +112,10 @@ _kco_exit() {
                 wait "$WORKER_PID" 2>/dev/null
                 WORKER_PID=
         fi
+        _kco_node_stop_all
         [[ -n $MOCK_PID ]] && _kco_mock_stop
         if ((rc != 0)); then
+                _kco_node_tails
                 # The logs' tails, then the reason again so it ends the output.
                 if [[ -s ${WORKER_LOG:-} || -s ${MOCK_LOG:-} ]]; then
                         [[ -n ${WORKER_LOG:-} ]] && _kco_tail "$WORKER_LOG" 30
@@ -159,6 +173,14 @@ _kco_check_alive() {
                 MOCK_PID=
                 fail "the mock broker exited unexpectedly with status $rc"
         fi
+        local v
+        for v in S3_PID OSS_GW_PID PROXY_PID; do
+                if [[ -n ${!v} ]] && ! kill -0 "${!v}" 2>/dev/null; then
+                        wait "${!v}" || rc=$?
+                        printf -v "$v" '%s' ''
+                        fail "the ${v%_PID} peer exited unexpectedly with status $rc"
+                fi
+        done
 }
 
 # wait_for [-t SECS] CMD...: runs CMD every 0.1 s (output discarded) until it
@@ -344,6 +366,193 @@ consume_all() {
 consume_partition() {
         timeout $((60 * KCO_SCALE)) kcat -C -b "$BOOTSTRAP" -t "$1" -p "$2" -o beginning -e -q \
                 -f "${3:-%s\n}" || fail "kcat could not consume $1 [$2]"
+}
+
+# ---- object-store peers (Node, tests/node) ---------------------------------
+# Each runs `node tests/node/SCRIPT` with a fifo held open by this shell as
+# its stdin (commands for the fault proxy; EOF ends it), stdout (the LISTEN=
+# line, then command replies) in $KCO_TEST_DIR/KIND.N.out and stderr in
+# KIND.N.log. Each also exits by itself when this shell goes away (it watches
+# its parent), so a killed test leaves none behind. _kco_exit stops them
+# after the worker and before the mock broker.
+
+# _kco_node_start KIND SCRIPT ARGS...: starts a peer and waits for its
+# LISTEN= line; sets _kco_node_pid, _kco_node_fd, _kco_node_out, _kco_node_log
+# and _kco_node_listen (HOST:PORT).
+_kco_node_start() {
+        local kind=$1 script=$2 fifo end
+        shift 2
+        [[ -d $KCO_ROOT/tests/node/node_modules/@20minutes/s3rver && -d $KCO_ROOT/tests/node/node_modules/ali-oss ]] ||
+                fail "the Node test peers are not installed: run scripts/setup.sh --node"
+        _kco_node_n=$((_kco_node_n + 1))
+        fifo=$KCO_TEST_DIR/$kind.$_kco_node_n.in
+        _kco_node_out=$KCO_TEST_DIR/$kind.$_kco_node_n.out
+        _kco_node_log=$KCO_TEST_DIR/$kind.$_kco_node_n.log
+        mkfifo "$fifo"
+        exec {_kco_node_fd}<>"$fifo"
+        # _kco_node_flags: node's own options, from a caller's local.
+        node ${_kco_node_flags[@]+"${_kco_node_flags[@]}"} "$KCO_ROOT/tests/node/$script" "$@" \
+                <"$fifo" >"$_kco_node_out" 2>"$_kco_node_log" &
+        _kco_node_pid=$!
+        _kco_deadline end $((10 * KCO_SCALE))
+        until [[ -s $_kco_node_out ]] && grep -q '^LISTEN=' "$_kco_node_out"; do
+                if ! kill -0 "$_kco_node_pid" 2>/dev/null; then
+                        wait "$_kco_node_pid" 2>/dev/null || true
+                        exec {_kco_node_fd}>&-
+                        _kco_tail "$_kco_node_log" 20
+                        fail "$script exited before listening"
+                fi
+                _kco_before end || fail "$script printed no LISTEN line"
+                sleep 0.02
+        done
+        _kco_node_listen=$(sed -n '1s/^LISTEN=//p' "$_kco_node_out")
+}
+
+# _kco_node_stop VAR: stops the peer whose pid is in VAR (S3_PID, ...):
+# SIGTERM, then SIGKILL after 5 s; closes its fifo; empties VAR. Returns the
+# exit status.
+_kco_node_stop() {
+        local var=$1 fdvar=${1%_PID}_FD pid=${!1} rc=0
+        [[ -n $pid ]] || return 0
+        kill -TERM "$pid" 2>/dev/null || true
+        if ! _kco_wait_pid "$pid" $((5 * KCO_SCALE)); then
+                kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || rc=$?
+        local fd=${!fdvar:-}
+        if [[ -n $fd ]]; then
+                exec {fd}>&-
+                printf -v "$fdvar" '%s' ''
+        fi
+        printf -v "$var" '%s' ''
+        return "$rc"
+}
+
+_kco_node_stop_all() {
+        _kco_node_stop PROXY_PID || true
+        _kco_node_stop S3_PID || true
+        _kco_node_stop OSS_GW_PID || true
+}
+
+# On failure: the peers' stderr tails (their request logs stay in
+# $KCO_TEST_DIR).
+_kco_node_tails() {
+        local f
+        for f in "$KCO_TEST_DIR"/{s3,oss-gw,proxy}.*.log; do
+                [[ -f $f ]] && _kco_tail "$f" 10
+        done
+        return 0
+}
+
+# s3_start [--bucket NAME]... [--verbose]: @20minutes/s3rver (verifies
+# SigV4) on 127.0.0.1 with the buckets created. Exports S3_ENDPOINT
+# (127.0.0.1:PORT), S3_ID and S3_SECRET (s3rver's fixed pair: S3RVER,
+# S3RVER; any region), S3_DIR (s3rver's own layout:
+# $S3_DIR/BUCKET/KEY._S3rver_object) and S3_LOG (one JSON line per request).
+# Path style only (http://$S3_ENDPOINT/BUCKET/KEY, bucket requests on
+# /BUCKET without a trailing slash).
+s3_start() {
+        [[ -z $S3_PID ]] || fail "s3_start: an S3 server is already running"
+        S3_DIR=$KCO_TEST_DIR/s3.$((_kco_node_n + 1)).data
+        S3_LOG=$KCO_TEST_DIR/s3.$((_kco_node_n + 1)).requests
+        # s3rver's ListObjectsV2 continuation tokens use DES, which OpenSSL 3
+        # only has in its legacy provider (without it: 500 InternalError).
+        local -a _kco_node_flags=(--openssl-legacy-provider)
+        _kco_node_start s3 s3-server.mjs --dir "$S3_DIR" --log "$S3_LOG" "$@"
+        # shellcheck disable=SC2034 # *_FD is read as ${!fdvar} by _kco_node_stop
+        S3_PID=$_kco_node_pid S3_FD=$_kco_node_fd S3_ENDPOINT=$_kco_node_listen
+        S3_ID=S3RVER S3_SECRET=S3RVER
+        export S3_ENDPOINT S3_ID S3_SECRET S3_DIR S3_LOG S3_PID
+        note "S3 server $S3_PID at $S3_ENDPOINT"
+}
+
+s3_stop() {
+        local rc=0
+        _kco_node_stop S3_PID || rc=$?
+        ((rc == 0)) || fail "the S3 server exited with status $rc"
+}
+
+# oss_gateway_start --bucket NAME... [--region R]: tests/node/oss-gateway.mjs
+# on 127.0.0.1. Exports OSS_GW_ENDPOINT (127.0.0.1:PORT; virtual-hosted
+# requests go to BUCKET.localhost:PORT), OSS_GW_ID and OSS_GW_SECRET (fixed
+# fake credentials), OSS_GW_REGION (cn-hangzhou unless --region is given),
+# OSS_GW_DIR (completed objects are plain files $OSS_GW_DIR/BUCKET/KEY;
+# uploads in progress are under $OSS_GW_DIR/.uploads) and OSS_GW_LOG (one
+# JSON line per request: method, path, query, op, status, code, signer,
+# bytes).
+oss_gateway_start() {
+        [[ -z $OSS_GW_PID ]] || fail "oss_gateway_start: an OSS gateway is already running"
+        local args=("$@") i region=cn-hangzhou
+        for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+                [[ ${args[i]} == --region ]] && region=${args[i + 1]}
+        done
+        OSS_GW_ID=LTAIkcoTestGatewayId01
+        OSS_GW_SECRET=kcoTestGatewaySecretNotReal0000001
+        OSS_GW_REGION=$region
+        OSS_GW_DIR=$KCO_TEST_DIR/oss-gw.$((_kco_node_n + 1)).data
+        OSS_GW_LOG=$KCO_TEST_DIR/oss-gw.$((_kco_node_n + 1)).requests
+        _kco_node_start oss-gw oss-gateway.mjs --dir "$OSS_GW_DIR" --log "$OSS_GW_LOG" \
+                --id "$OSS_GW_ID" --secret "$OSS_GW_SECRET" "$@"
+        # shellcheck disable=SC2034 # *_FD is read as ${!fdvar} by _kco_node_stop
+        OSS_GW_PID=$_kco_node_pid OSS_GW_FD=$_kco_node_fd OSS_GW_ENDPOINT=$_kco_node_listen
+        export OSS_GW_ENDPOINT OSS_GW_ID OSS_GW_SECRET OSS_GW_REGION OSS_GW_DIR OSS_GW_LOG OSS_GW_PID
+        note "OSS gateway $OSS_GW_PID at $OSS_GW_ENDPOINT"
+}
+
+oss_gateway_stop() {
+        local rc=0
+        _kco_node_stop OSS_GW_PID || rc=$?
+        ((rc == 0)) || fail "the OSS gateway exited with status $rc"
+}
+
+# fault_proxy_start HOST:PORT: tests/node/fault-proxy.mjs in front of
+# HOST:PORT (e.g. "$S3_ENDPOINT"); exports PROXY_ENDPOINT (127.0.0.1:PORT)
+# and PROXY_LOG (one JSON line per request). Point the client at
+# $PROXY_ENDPOINT; the Host header it sends is passed on unchanged.
+fault_proxy_start() {
+        [[ -z $PROXY_PID ]] || fail "fault_proxy_start: a fault proxy is already running"
+        [[ $# -eq 1 ]] || fail "usage: fault_proxy_start HOST:PORT"
+        PROXY_LOG=$KCO_TEST_DIR/proxy.$((_kco_node_n + 1)).requests
+        _kco_node_start proxy fault-proxy.mjs --target "$1" --log "$PROXY_LOG"
+        PROXY_PID=$_kco_node_pid PROXY_FD=$_kco_node_fd PROXY_OUT=$_kco_node_out
+        PROXY_ENDPOINT=$_kco_node_listen
+        export PROXY_ENDPOINT PROXY_LOG PROXY_PID
+        note "fault proxy $PROXY_PID at $PROXY_ENDPOINT -> $1"
+}
+
+# proxy_cmd COMMAND...: sends one command to the fault proxy and prints the
+# reply line; returns 0 when it starts with "ok" (as mock_cmd does), e.g.
+#   proxy_cmd fail 2 503 SlowDown; proxy_cmd match '?uploads'; proxy_cmd stats
+proxy_cmd() {
+        [[ -n $PROXY_PID ]] || fail "proxy_cmd: no fault proxy running"
+        # shellcheck disable=SC2034 # end is read by _kco_before
+        local n reply end
+        _kco_deadline end $((10 * KCO_SCALE))
+        n=$(wc -l <"$PROXY_OUT")
+        printf '%s\n' "$*" 1>&"$PROXY_FD"
+        while (($(wc -l <"$PROXY_OUT") <= n)); do
+                kill -0 "$PROXY_PID" 2>/dev/null || fail "fault proxy died on: $*"
+                _kco_before end || fail "fault proxy did not answer: $*"
+                sleep 0.02
+        done
+        reply=$(sed -n "$((n + 1))p" "$PROXY_OUT")
+        printf '%s\n' "$reply"
+        [[ $reply == ok || $reply == "ok "* ]] && return 0
+        echo "proxy_cmd: '$*' answered: $reply" >&2
+        return 1
+}
+
+fault_proxy_stop() {
+        local rc=0
+        _kco_node_stop PROXY_PID || rc=$?
+        ((rc == 0)) || fail "the fault proxy exited with status $rc"
+}
+
+# sign_vectors <SHAPES.json: the Authorization headers the official signers
+# compute for each request shape (tests/node/sign-vectors.mjs), one JSON line
+# per shape.
+sign_vectors() {
+        node "$KCO_ROOT/tests/node/sign-vectors.mjs"
 }
 
 # ---- the worker under test ------------------------------------------------

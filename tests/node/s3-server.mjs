@@ -8,8 +8,11 @@
 // signature (allowMismatchedSignatures stays off) and never outlives the
 // test: it exits on SIGTERM, stdin EOF, or when its parent goes away.
 //
-// Usage: node tests/node/s3-server.mjs --dir DIR [--port 0] --bucket NAME...
-//        [--log FILE] [--verbose]
+// Usage: node --openssl-legacy-provider tests/node/s3-server.mjs --dir DIR
+//          [--port 0] --bucket NAME... [--log FILE] [--verbose]
+// (s3rver's ListObjectsV2 continuation tokens are DES-encrypted; OpenSSL 3
+// has DES only in its legacy provider. Without the flag a truncated
+// ListObjectsV2 answers 500 InternalError; a warning says so at start.)
 // Prints LISTEN=127.0.0.1:PORT once it serves. Credentials are s3rver's
 // built-in pair: access key id S3RVER, secret S3RVER (any region).
 //
@@ -23,9 +26,18 @@
 //   not check the payload against that hash.
 // - Bucket-level requests in path style must use /BUCKET (no trailing
 //   slash): for /BUCKET/ it signs /BUCKET and the signature cannot match.
+// - Keys with an empty segment (a//b) answer 404 (its router cannot match
+//   them). A delimiter listing misses common prefixes whose objects lie more
+//   than one directory below the prefix. "'" in a listed key comes back
+//   escaped twice (&amp;#x27;).
+// - No AbortMultipartUpload (DELETE ?uploadId: 405 MethodNotAllowed), no
+//   ListMultipartUploads (GET ?uploads: 501 NotImplemented), no minimum part
+//   size. Multipart parts live under DIR/<bucket> in s3rver's own files.
 // --log FILE: one JSON line per request:
 //   {"method","path","query","status","signer","bytes_in","bytes_out"}
+//   (bytes_in and bytes_out as the Content-Length headers say)
 import S3rver from '@20minutes/s3rver';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { die, jsonLog, lifetime, printListen } from './peer-common.mjs';
@@ -50,6 +62,11 @@ if (!opts.dir) die('s3-server', '--dir is required', USAGE);
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) die('s3-server', `bad --port ${opts.port}`);
 fs.mkdirSync(opts.dir, { recursive: true });
+try {
+  crypto.createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+} catch {
+  process.stderr.write('s3-server: no DES cipher (run node with --openssl-legacy-provider): a truncated ListObjectsV2 will fail\n');
+}
 
 const log = jsonLog(opts.log);
 const s3 = new S3rver({

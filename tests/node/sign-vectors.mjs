@@ -141,7 +141,7 @@ function signOss(s, v4) {
   return { authorization, url, signed_headers: headers, canonical };
 }
 
-async function judge(s) {
+export async function judge(s) {
   switch (s.signer) {
     case 's3v4':
       return signS3(s);
@@ -177,6 +177,7 @@ async function main() {
         if (typeof s[f] !== 'string') throw new Error(`field ${f} missing`);
       }
       if (typeof s.key !== 'string') throw new Error('field key missing');
+      if (s.signer !== 'ossv1' && typeof s.region !== 'string') throw new Error('field region missing');
       if (Number.isNaN(Date.parse(s.time))) throw new Error(`bad time ${s.time}`);
       line = { id: s.id, ...(await judge(s)) };
     } catch (e) {
