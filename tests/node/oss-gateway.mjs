@@ -578,6 +578,7 @@ async function completeUpload(req, res, ctx, bucket, key, query) {
   // Concatenate into a temp file, then one rename: the object appears whole.
   const tmp = tmpFile();
   const out = fs.createWriteStream(tmp);
+  out.setMaxListeners(0); // one pipeline per part, each adding its listeners
   const md5s = crypto.createHash('md5');
   let size = 0;
   try {
