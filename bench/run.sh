@@ -12,7 +12,8 @@ PARTITIONS=${PARTITIONS:-64}
 BIN=$PWD/$BUILD/kafka-connect-oss
 work=$(mktemp -d "${TMPDIR:-/tmp}/kco-bench.XXXXXX")
 mbpid=
-cleanup() { [ -n "$mbpid" ] && kill "$mbpid" 2>/dev/null; wait 2>/dev/null; if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi; }
+s3pid=
+cleanup() { [ -n "$mbpid" ] && kill "$mbpid" 2>/dev/null; [ -n "$s3pid" ] && kill "$s3pid" 2>/dev/null; wait 2>/dev/null; if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 now() { date +%s.%N; }
@@ -65,6 +66,7 @@ flush.size=$flush
 storage.class=local
 store.url=file://$out
 store.local.fsync=false
+${EXTRA:-}
 P
   local expect=$((PARTITIONS * 5))
   local s0; s0=$(now)
@@ -92,8 +94,10 @@ for line in open(sys.argv[1]):
 print((last - first).total_seconds())
 PY
 )
-  local recs; recs=$(cat "$out"/topics/bench/partition=*/* | wc -l)
-  [ "$recs" -eq "$RECORDS" ] || { echo "bench: $name wrote $recs records, expected $RECORDS"; exit 1; }
+  if [ -z "${EXTRA:-}" ]; then
+    local recs; recs=$(cat "$out"/topics/bench/partition=*/* | wc -l)
+    [ "$recs" -eq "$RECORDS" ] || { echo "bench: $name wrote $recs records, expected $RECORDS"; exit 1; }
+  fi
   echo "$name $(calc "$s1-$s0") $steady $rss"
 }
 
@@ -117,3 +121,49 @@ echo
 row "kcat -C to /dev/null" "$kcat_s" "$kcat_rss"; echo
 row "ours ByteArrayFormat, 1 task" "$ba_s" "$ba_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$ba_s")" "$ba_wall"
 row "ours JsonFormat, 1 task" "$js_s" "$js_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$js_s")" "$js_wall"
+
+# ---- object store: one 64 MiB object through our store vs curl, to the same S3 server (s3rver, SigV4) ----
+mkfifo "$work/s3.in"
+exec 7<>"$work/s3.in" # the server runs while its stdin stays open
+node --openssl-legacy-provider tests/node/s3-server.mjs --dir "$work/s3" --bucket bench <"$work/s3.in" \
+  >"$work/s3.out" 2>"$work/s3.err" &
+s3pid=$!
+for _ in $(seq 200); do grep -q LISTEN= "$work/s3.out" 2>/dev/null && break; sleep 0.05; done
+S3=$(sed -n 's/^LISTEN=//p' "$work/s3.out")
+head -c $((64 * 1024 * 1024)) /dev/urandom >"$work/obj.bin"
+cat >"$work/s3.properties" <<P
+name=bench-s3
+topics=bench
+flush.size=$flush
+format.class=json
+value.converter=string
+storage.class=s3
+s3.bucket.name=bench
+s3.region=us-east-1
+store.url=http://$S3
+s3.path.style.access.enabled=true
+aws.access.key.id=S3RVER
+aws.secret.access.key=S3RVER
+P
+best_put() { # label command...
+  local best=999 t0 t1 s r
+  for r in $(seq "$RUNS"); do
+    t0=$(now); "$@" >/dev/null || { echo "bench: $1 failed" >&2; exit 1; }; t1=$(now)
+    s=$(calc "$t1-$t0"); [ "$(calc "int($s < $best)")" = 1 ] && best=$s
+  done
+  echo "$best"
+}
+curl_s=$(best_put curl -sf -T "$work/obj.bin" --aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER \
+  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "http://$S3/bench/curl.bin")
+ours_put_s=$(best_put "$BUILD/kco-store-put" "$work/s3.properties" ours.bin "$work/obj.bin")
+echo
+printf '%-34s %8.2f s %8s MB/s\n' "curl PUT 64 MiB to s3rver" "$curl_s" "$(calc "round(64*1.048576/$curl_s,1)")"
+printf '%-34s %8.2f s %8s MB/s   %.2fx curl\n' "ours 64 MiB (5 MiB parts, multipart)" "$ours_put_s" \
+  "$(calc "round(64*1.048576/$ours_put_s,1)")" "$(calc "$curl_s/$ours_put_s")"
+
+# ---- the sink end to end into the S3 server: JsonFormat, same records ----
+EXTRA="$(sed -n '/^storage.class/,$p' "$work/s3.properties")"
+export EXTRA
+read -r s3_wall s3_s s3_rss < <(RUNS=1 best_of bench-s3 json string)
+unset EXTRA
+row "ours JsonFormat into s3rver" "$s3_s" "$s3_rss"; printf '   %.2fx kcat\n' "$(calc "$kcat_s/$s3_s")"

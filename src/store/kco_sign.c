@@ -209,6 +209,38 @@ void kco_sign_md5_base64(const void *p, size_t n, char out[25]) {
         EVP_EncodeBlock((unsigned char *)out, d, 16); /* 24 chars + NUL */
 }
 
+struct kco_md5_s {
+        EVP_MD_CTX *ctx;
+};
+
+kco_md5_t *kco_md5_new(void) {
+        kco_md5_t *m = kco_calloc(1, sizeof(*m));
+        m->ctx = EVP_MD_CTX_new();
+        if (!m->ctx || !EVP_DigestInit_ex(m->ctx, EVP_md5(), NULL))
+                abort();
+        return m;
+}
+
+void kco_md5_update(kco_md5_t *m, const void *p, size_t n) {
+        if (n && !EVP_DigestUpdate(m->ctx, p, n))
+                abort();
+}
+
+void kco_md5_final_base64(kco_md5_t *m, char out[25]) {
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (!EVP_DigestFinal_ex(m->ctx, d, &len) || !EVP_DigestInit_ex(m->ctx, EVP_md5(), NULL))
+                abort();
+        EVP_EncodeBlock((unsigned char *)out, d, 16);
+}
+
+void kco_md5_destroy(kco_md5_t *m) {
+        if (!m)
+                return;
+        EVP_MD_CTX_free(m->ctx);
+        free(m);
+}
+
 /* out = HMAC(md, key, msg); returns the MAC length. */
 static unsigned int kco_sign_hmac(const EVP_MD *md, const void *key, size_t klen, const char *msg, size_t mlen,
                                   unsigned char out[EVP_MAX_MD_SIZE]) {

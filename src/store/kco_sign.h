@@ -89,4 +89,13 @@ void kco_sign_sha256_hex(const void *p, size_t n, char out[65]);
 /* Base64 MD5 of [p, p+n) (Content-MD5) into out[25]. */
 void kco_sign_md5_base64(const void *p, size_t n, char out[25]);
 
+/* The same, fed piece by piece while a body is being built (the bytes are
+ * hashed while still in cache rather than in a second pass). */
+typedef struct kco_md5_s kco_md5_t;
+kco_md5_t *kco_md5_new(void);
+void kco_md5_update(kco_md5_t *m, const void *p, size_t n);
+/* Writes the base64 digest and starts over. */
+void kco_md5_final_base64(kco_md5_t *m, char out[25]);
+void kco_md5_destroy(kco_md5_t *m);
+
 #endif

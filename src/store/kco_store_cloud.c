@@ -48,6 +48,7 @@ typedef struct kco_cloud_upload_s {
         kco_upload_t base;
         char *key;
         kco_buf_t cur;       /* bytes of the part being filled */
+        kco_md5_t *md5;      /* running Content-MD5 of cur (store.md5.enabled) */
         char *upload_id;     /* NULL until a multipart upload was initiated */
         kco_cloud_part_t **parts;
         int nparts;
@@ -306,6 +307,8 @@ static kco_upload_t *kco_cloud_open(kco_store_t *st, const char *key, kco_err_t 
         up->base.store = st;
         up->key = kco_strdup(key);
         kco_buf_init(&up->cur);
+        if (((kco_cloud_t *)st)->conf->store_md5)
+                up->md5 = kco_md5_new();
         return &up->base;
 }
 
@@ -352,14 +355,13 @@ static int kco_cloud_send_part(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_
         p->number = up->nparts + 1;
         p->data = up->cur; /* the part takes the buffer */
         kco_buf_init(&up->cur);
-        kco_buf_reserve(&up->cur, (size_t)cs->cfg.part_size + (size_t)cs->cfg.part_size / 8);
         kco_cloud_call_setup(cs, &p->call, "PUT", up->key);
         char num[16];
         snprintf(num, sizeof(num), "%d", p->number);
         kco_kvlist_add(&p->call.req.query, "partNumber", num);
         kco_kvlist_add(&p->call.req.query, "uploadId", up->upload_id);
-        if (cs->conf->store_md5) {
-                kco_sign_md5_base64(p->data.data, p->data.len, p->md5);
+        if (up->md5) {
+                kco_md5_final_base64(up->md5, p->md5);
                 kco_kvlist_add(&p->call.req.headers, "Content-MD5", p->md5);
         }
         p->call.body = p->data.data;
@@ -373,7 +375,11 @@ static int kco_cloud_send_part(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_
 static int kco_cloud_write(kco_upload_t *u, const void *p, size_t n, kco_err_t *err) {
         kco_cloud_upload_t *up = (kco_cloud_upload_t *)u;
         kco_cloud_t *cs = (kco_cloud_t *)u->store;
+        if (!up->cur.cap) /* one allocation per part (pages are only touched as they fill) */
+                kco_buf_reserve(&up->cur, (size_t)cs->cfg.part_size + 1024 * 1024);
         kco_buf_append(&up->cur, p, n);
+        if (up->md5)
+                kco_md5_update(up->md5, p, n);
         if (up->cur.len >= (size_t)cs->cfg.part_size)
                 return kco_cloud_send_part(cs, up, err);
         return 0;
@@ -387,6 +393,7 @@ static void kco_cloud_upload_free(kco_cloud_upload_t *up) {
         }
         free(up->parts);
         kco_buf_free(&up->cur);
+        kco_md5_destroy(up->md5);
         free(up->upload_id);
         free(up->key);
         free(up);
@@ -418,8 +425,8 @@ static int kco_cloud_put(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err
         char md5[25];
         kco_cloud_call_setup(cs, &call, "PUT", up->key);
         kco_cloud_object_headers(cs, &call.req.headers);
-        if (cs->conf->store_md5) {
-                kco_sign_md5_base64(up->cur.data ? up->cur.data : "", up->cur.len, md5);
+        if (up->md5) {
+                kco_md5_final_base64(up->md5, md5);
                 kco_kvlist_add(&call.req.headers, "Content-MD5", md5);
         }
         call.body = up->cur.data ? up->cur.data : "";
