@@ -32,6 +32,8 @@ struct kco_task_s {
         kco_sink_t *sink;
         int failed;
         int backoff_ms;
+        time_t last_commit_warn; /* failed commits are retried every round; warn once in a while */
+        int commit_failures;
         /* partitions rewound in the current poll round: skip their messages */
         struct {
                 char *topic;
@@ -63,9 +65,16 @@ static void kco_task_commit_result(void *opaque, const char *topic, int32_t part
                 kco_stats_add(t->conn->stats.offset_commits, 1);
                 kco_debug("kafka", "committed %s-%d offset %" PRId64, topic, (int)partition, offset);
         } else {
-                kco_warn("kafka", "task %s-%d: offset commit %s-%d@%" PRId64 " failed: %s; objects are durable, "
-                                  "commit retried",
-                         t->conn->conf->name, t->id, topic, (int)partition, offset, rd_kafka_err2str(err));
+                time_t now = time(NULL);
+                t->commit_failures++;
+                if (now - t->last_commit_warn >= 10) {
+                        kco_warn("kafka",
+                                 "task %s-%d: offset commit %s-%d@%" PRId64 " failed: %s; objects are durable, "
+                                 "commit retried (%d failed commit%s)",
+                                 t->conn->conf->name, t->id, topic, (int)partition, offset, rd_kafka_err2str(err),
+                                 t->commit_failures, t->commit_failures == 1 ? "" : "s");
+                        t->last_commit_warn = now;
+                }
         }
 }
 

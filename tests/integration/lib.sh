@@ -578,7 +578,9 @@ write_props() {
 }
 
 # worker_props FILE [KEY=VALUE]...: worker properties for the mock broker
-# with String converters; the arguments add or override keys.
+# with String converters and a 6 s session timeout (the mock group waits for
+# a departed member that long before it assigns again); the arguments add or
+# override keys.
 worker_props() {
         local file=$1
         shift
@@ -586,6 +588,7 @@ worker_props() {
                 "bootstrap.servers=${BOOTSTRAP:?mock_start first}" \
                 key.converter=org.apache.kafka.connect.storage.StringConverter \
                 value.converter=org.apache.kafka.connect.storage.StringConverter \
+                consumer.session.timeout.ms=6000 consumer.heartbeat.interval.ms=500 \
                 "$@"
 }
 

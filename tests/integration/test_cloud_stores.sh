@@ -42,8 +42,17 @@ connector_props "$dir/oss1.properties" name=to-oss-v1 "${common[@]}" "${oss_comm
 
 worker_start "$dir/worker.properties" "$dir/local.properties" "$dir/s3.properties" "$dir/oss4.properties" \
         "$dir/oss1.properties"
-# 4 objects per connector
-wait_for -t 90 bash -c "[ \"\$(grep -c '] File [^ ]* committed' '$WORKER_LOG')\" -ge 16 ]"
+# every connector committed both partitions (its 4 objects are durable first)
+all_committed() {
+        local g p o
+        for g in to-local to-s3 to-oss-v4 to-oss-v1; do
+                for p in 0 1; do
+                        o=$(mock_committed "connect-$g" c "$p")
+                        [[ ${o%% *} == 400 ]] || return 1
+                done
+        done
+}
+wait_for -t 90 all_committed
 worker_stop
 
 json_read "$dir/local" >"$dir/read.jsonl"
@@ -72,6 +81,23 @@ bad = [r for r in reqs if r.get("status", 200) >= 300]
 assert not bad, bad[:3]
 print("ok: %d OSS requests, %d parts, signers %s" % (len(reqs), len(parts), sorted(signers)))
 PY
+
+note "a file discarded on SIGTERM aborts its multipart upload"
+python3 - "$dir" <<'PY'
+import json, sys
+with open(sys.argv[1] + "/tail.txt", "w") as f:
+    for i in range(400, 550):  # 150 more big records: a multipart upload in progress, never reaching flush.size
+        f.write(json.dumps({"p": 0, "n": i, "pad": ("%05d" % i) * 6000}) + "\n")
+PY
+kcat -P -b "$BOOTSTRAP" -t c -p 0 -z lz4 -l "$dir/tail.txt" || fail "produce the tail"
+parts_before=$(grep -c partNumber "$OSS_GW_LOG")
+worker_start "$dir/worker.properties" "$dir/oss4.properties"
+wait_for -t 60 at_least $((parts_before + 3)) grep -c partNumber "$OSS_GW_LOG"
+worker_stop
+grep -q '"op":"AbortMultipartUpload","status":204' "$OSS_GW_LOG" || grep -q '"op":"AbortMultipartUpload","status":200' "$OSS_GW_LOG" ||
+        fail "no successful AbortMultipartUpload after SIGTERM"
+assert_eq 0 "$(find "$OSS_GW_DIR/.uploads" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" "uploads left in progress"
+assert_eq 4 "$(find "$OSS_GW_DIR/ossb/v4" -type f | wc -l)" "V4 objects after the discarded file"
 
 note "a wrong secret stops the task with a clear error"
 connector_props "$dir/bad.properties" name=bad-s3 "${common[@]}" \

@@ -16,7 +16,7 @@ gen 0 530 1 >"$dir/a1.txt"
 produce_file r 0 "$dir/a0.txt"
 produce_file r 1 "$dir/a1.txt"
 
-worker_props "$dir/worker.properties" consumer.session.timeout.ms=6000 consumer.heartbeat.interval.ms=500
+worker_props "$dir/worker.properties"
 connector_props "$dir/a.properties" name=sink-a topics=r flush.size=100 "store.url=file://$out"
 worker_start "$dir/worker.properties" "$dir/a.properties"
 wait_for at_least 10 count_files "$out" '*.json'

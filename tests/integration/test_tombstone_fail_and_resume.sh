@@ -15,7 +15,7 @@ kcat -P -b "$BOOTSTRAP" -t n -p 0 -K: -Z -l "$dir/in.txt" || fail "kcat could no
 assert_eq "137 NULL" "$(kcat -C -b "$BOOTSTRAP" -t n -p 0 -o beginning -e -q -Z -f '%o %s\n' | sed -n 138p)" \
         "the tombstone at offset 137"
 
-worker_props "$dir/worker.properties" consumer.session.timeout.ms=6000 consumer.heartbeat.interval.ms=500
+worker_props "$dir/worker.properties"
 connector_props "$dir/fail.properties" topics=n flush.size=50 behavior.on.null.values=fail "store.url=file://$out"
 worker_start "$dir/worker.properties" "$dir/fail.properties"
 worker_wait 30

@@ -12,7 +12,7 @@ for p in 0 1 2 3; do
         for i in $(seq 400 799); do printf '{"p":%d,"n":%d}\n' "$p" "$i"; done >"$dir/second$p.txt"
         produce_file s "$p" "$dir/first$p.txt"
 done
-worker_props "$dir/worker.properties" consumer.session.timeout.ms=6000 consumer.heartbeat.interval.ms=500
+worker_props "$dir/worker.properties"
 connector_props "$dir/sink.properties" topics=s flush.size=100 "store.url=file://$out"
 
 worker_start "$dir/worker.properties" "$dir/sink.properties"
