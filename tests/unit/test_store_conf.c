@@ -106,7 +106,7 @@ static void test_oss_precedence(void **state) {
         setenv("OSS_ACCESS_KEY_SECRET", "ENVSECRET", 1);
         char text[512];
         snprintf(text, sizeof(text), BASE "storage.class=com.aliyun.oss.connect.kafka.storage.OSSStorage\n"
-                                          "oss.bucket=b\nhadoop.conf.dir=%s\noss.access.key.id=KEYID\n",
+                                          "oss.bucket=bkt\nhadoop.conf.dir=%s\noss.access.key.id=KEYID\n",
                  sitedir);
         kco_conf_errs_t e;
         kco_conf_t *c = conf_of(text, &e);
@@ -133,7 +133,7 @@ static void test_oss_env_and_scheme(void **state) {
         setenv("OSS_ACCESS_KEY_ID", "ENVID", 1);
         setenv("OSS_ACCESS_KEY_SECRET", "ENVSECRET", 1);
         kco_conf_errs_t e;
-        kco_conf_t *c = conf_of(BASE "storage.class=oss\noss.bucket=b\noss.endpoint=http://127.0.0.1:9000/\n"
+        kco_conf_t *c = conf_of(BASE "storage.class=oss\noss.bucket=bkt\noss.endpoint=http://127.0.0.1:9000/\n"
                                      "oss.region=cn-hangzhou\noss.signature.version=v1\n",
                                 &e);
         kco_cloud_cfg_t g;
@@ -165,9 +165,15 @@ static void test_oss_missing_everything(void **state) {
         /* V4 needs a region it can derive or be given */
         setenv("OSS_ACCESS_KEY_ID", "I", 1);
         setenv("OSS_ACCESS_KEY_SECRET", "S", 1);
-        c = conf_of(BASE "storage.class=oss\noss.bucket=b\noss.endpoint=storage.example.com\n", &e);
+        c = conf_of(BASE "storage.class=oss\noss.bucket=bkt\noss.endpoint=storage.example.com\n", &e);
         assert_int_equal(kco_cloud_cfg_resolve(c, &g, &e), -1);
         assert_true(has(&e, "oss.region: required"));
+        kco_conf_destroy(c);
+        kco_conf_errs_free(&e);
+        /* the bucket goes into a host name */
+        c = conf_of(BASE "storage.class=oss\noss.bucket=a/b@c\noss.endpoint=oss-cn-hangzhou.aliyuncs.com\n", &e);
+        assert_int_equal(kco_cloud_cfg_resolve(c, &g, &e), -1);
+        assert_true(has(&e, "oss.bucket = \"a/b@c\": not a bucket name"));
         kco_conf_destroy(c);
         kco_conf_errs_free(&e);
 }
