@@ -155,7 +155,7 @@ best_put() { # label command...
 }
 curl_s=$(best_put curl -sf -T "$work/obj.bin" --aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER \
   -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "http://$S3/bench/curl.bin")
-ours_put_s=$(best_put "$BUILD/kco-store-put" "$work/s3.properties" ours.bin "$work/obj.bin")
+ours_put_s=$(best_put "$BUILD/kco-store-cmd" "$work/s3.properties" put ours.bin "$work/obj.bin")
 echo
 printf '%-34s %8.2f s %8s MB/s\n' "curl PUT 64 MiB to s3rver" "$curl_s" "$(calc "round(64*1.048576/$curl_s,1)")"
 printf '%-34s %8.2f s %8s MB/s   %.2fx curl\n' "ours 64 MiB (5 MiB parts, multipart)" "$ours_put_s" \

@@ -114,7 +114,11 @@ static size_t kco_http_header_cb(char *p, size_t sz, size_t n, void *opaque) {
                 size_t vl = len - nl - 1;
                 if (nl == 4 && !strncasecmp(p, "etag", 4))
                         kco_http_copy_header(c->etag, sizeof(c->etag), v, vl);
-                else if ((nl == 16 && !strncasecmp(p, "x-oss-request-id", 16)) ||
+                else if (nl == 14 && !strncasecmp(p, "content-length", 14)) {
+                        char num[32];
+                        kco_http_copy_header(num, sizeof(num), v, vl);
+                        c->content_length = strtoll(num, NULL, 10);
+                } else if ((nl == 16 && !strncasecmp(p, "x-oss-request-id", 16)) ||
                          (nl == 16 && !strncasecmp(p, "x-amz-request-id", 16)))
                         kco_http_copy_header(c->request_id, sizeof(c->request_id), v, vl);
         }
@@ -157,6 +161,7 @@ static void kco_http_start(kco_http_t *h, kco_http_call_t *c) {
         c->sent = 0;
         c->resp.len = 0;
         c->etag[0] = c->request_id[0] = '\0';
+        c->content_length = -1;
         int has_ctype = 0;
         for (size_t i = 0; i < r.headers.n; i++) {
                 char *line = kco_asprintf("%s: %s", r.headers.v[i].name, r.headers.v[i].value);

@@ -55,6 +55,7 @@ struct kco_http_call_s {
         kco_buf_t resp;      /* response body of the last attempt */
         char etag[128];
         char request_id[128];
+        int64_t content_length; /* from the response headers, -1 if none */
         /* private */
         int done;
         int64_t not_before_ms;

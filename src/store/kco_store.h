@@ -12,6 +12,7 @@
 #define KCO_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/kco_err.h"
 #include "worker/kco_conf.h"
@@ -28,6 +29,14 @@ typedef struct kco_store_ops_s {
         int (*commit)(kco_upload_t *up, kco_err_t *err);
         /* Discards everything written; frees the upload. */
         void (*abort)(kco_upload_t *up);
+        /* 1 and *size if the object exists, 0 if not, -1 on error. */
+        int (*head)(kco_store_t *st, const char *key, int64_t *size, kco_err_t *err);
+        /* Calls cb for every object whose key starts with prefix, in key
+         * order; stops early (returning 0) when cb returns nonzero. */
+        int (*list)(kco_store_t *st, const char *prefix,
+                    int (*cb)(void *opaque, const char *key, int64_t size), void *opaque, kco_err_t *err);
+        /* Deletes an object; deleting a missing one is not an error. */
+        int (*remove)(kco_store_t *st, const char *key, kco_err_t *err);
         void (*destroy)(kco_store_t *st);
 } kco_store_ops_t;
 
@@ -63,6 +72,17 @@ static inline int kco_upload_commit(kco_upload_t *up, kco_err_t *err) {
 }
 static inline void kco_upload_abort(kco_upload_t *up) {
         up->store->ops->abort(up);
+}
+static inline int kco_store_head(kco_store_t *st, const char *key, int64_t *size, kco_err_t *err) {
+        return st->ops->head(st, key, size, err);
+}
+static inline int kco_store_list(kco_store_t *st, const char *prefix,
+                                 int (*cb)(void *opaque, const char *key, int64_t size), void *opaque,
+                                 kco_err_t *err) {
+        return st->ops->list(st, prefix, cb, opaque, err);
+}
+static inline int kco_store_remove(kco_store_t *st, const char *key, kco_err_t *err) {
+        return st->ops->remove(st, key, err);
 }
 
 #endif

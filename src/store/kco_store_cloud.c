@@ -14,6 +14,7 @@
  * lost a part; leave an upload behind on abort (it is aborted on the server).
  */
 #include <ctype.h>
+#include <expat.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,6 +492,140 @@ static int kco_cloud_commit(kco_upload_t *u, kco_err_t *err) {
         return 0;
 }
 
+/* ---- head, list, delete -------------------------------------------------- */
+
+static int kco_cloud_head(kco_store_t *st, const char *key, int64_t *size, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "HEAD", key);
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc;
+        if (kco_cloud_ok(&call)) {
+                *size = call.content_length;
+                rc = 1;
+        } else if (call.status == 404) {
+                rc = 0;
+        } else {
+                rc = kco_cloud_fail(cs, &call, "HEAD", err);
+        }
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+static int kco_cloud_remove(kco_store_t *st, const char *key, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "DELETE", key);
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc = kco_cloud_ok(&call) || call.status == 404 ? 0 : kco_cloud_fail(cs, &call, "DELETE", err);
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+/* One page of a ListObjectsV2 answer, read with expat. */
+typedef struct kco_cloud_listing_s {
+        kco_buf_t text;  /* character data of the element being read */
+        char *key;       /* of the <Contents> being read */
+        int64_t size;
+        int in_contents;
+        int truncated;
+        char *next_token;
+        int (*cb)(void *, const char *, int64_t);
+        void *opaque;
+        int stopped;
+} kco_cloud_listing_t;
+
+static void XMLCALL kco_cloud_list_start(void *opaque, const XML_Char *el, const XML_Char **attr) {
+        (void)attr;
+        kco_cloud_listing_t *l = opaque;
+        l->text.len = 0;
+        if (!strcmp(el, "Contents")) {
+                l->in_contents = 1;
+                free(l->key);
+                l->key = NULL;
+                l->size = -1;
+        }
+}
+
+static void XMLCALL kco_cloud_list_end(void *opaque, const XML_Char *el) {
+        kco_cloud_listing_t *l = opaque;
+        const char *t = kco_buf_cstr(&l->text);
+        if (l->in_contents && !strcmp(el, "Key")) {
+                free(l->key);
+                l->key = kco_strdup(t);
+        } else if (l->in_contents && !strcmp(el, "Size")) {
+                l->size = strtoll(t, NULL, 10);
+        } else if (!strcmp(el, "Contents")) {
+                l->in_contents = 0;
+                if (l->key && !l->stopped)
+                        l->stopped = l->cb(l->opaque, l->key, l->size);
+        } else if (!strcmp(el, "IsTruncated")) {
+                l->truncated = !strcmp(t, "true");
+        } else if (!strcmp(el, "NextContinuationToken")) {
+                free(l->next_token);
+                l->next_token = kco_strdup(t);
+        }
+        l->text.len = 0;
+}
+
+static void XMLCALL kco_cloud_list_text(void *opaque, const XML_Char *s, int len) {
+        kco_cloud_listing_t *l = opaque;
+        kco_buf_append(&l->text, s, (size_t)len);
+}
+
+static int kco_cloud_list(kco_store_t *st, const char *prefix, int (*cb)(void *, const char *, int64_t),
+                          void *opaque, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_cloud_listing_t l;
+        memset(&l, 0, sizeof(l));
+        kco_buf_init(&l.text);
+        l.cb = cb;
+        l.opaque = opaque;
+        int rc = 0;
+        char *token = NULL;
+        do {
+                kco_http_call_t call;
+                kco_cloud_call_setup(cs, &call, "GET", NULL);
+                kco_kvlist_add(&call.req.query, "list-type", "2");
+                kco_kvlist_add(&call.req.query, "prefix", prefix);
+                kco_kvlist_add(&call.req.query, "max-keys", "1000");
+                if (token)
+                        kco_kvlist_add(&call.req.query, "continuation-token", token);
+                kco_http_submit(cs->http, &call);
+                kco_http_wait(&call);
+                free(token);
+                token = NULL;
+                if (!kco_cloud_ok(&call)) {
+                        rc = kco_cloud_fail(cs, &call, "LIST", err);
+                        kco_http_call_clear(&call);
+                        break;
+                }
+                l.truncated = 0;
+                XML_Parser xp = XML_ParserCreate(NULL);
+                if (!xp)
+                        abort();
+                XML_SetUserData(xp, &l);
+                XML_SetElementHandler(xp, kco_cloud_list_start, kco_cloud_list_end);
+                XML_SetCharacterDataHandler(xp, kco_cloud_list_text);
+                if (XML_Parse(xp, call.resp.data ? call.resp.data : "", (int)call.resp.len, XML_TRUE) ==
+                    XML_STATUS_ERROR)
+                        rc = kco_err_set(err, KCO_ERR_IO, 1, "%s LIST of %s: unreadable answer: %s", cs->name,
+                                         prefix, XML_ErrorString(XML_GetErrorCode(xp)));
+                XML_ParserFree(xp);
+                kco_http_call_clear(&call);
+                if (!rc && l.truncated && l.next_token && !l.stopped) {
+                        token = l.next_token;
+                        l.next_token = NULL;
+                }
+        } while (!rc && token);
+        free(l.key);
+        free(l.next_token);
+        kco_buf_free(&l.text);
+        return rc;
+}
+
 static void kco_cloud_destroy(kco_store_t *st) {
         kco_cloud_t *cs = (kco_cloud_t *)st;
         kco_http_destroy(cs->http);
@@ -499,7 +634,8 @@ static void kco_cloud_destroy(kco_store_t *st) {
 }
 
 static const kco_store_ops_t kco_cloud_ops = {
-        "cloud", kco_cloud_open, kco_cloud_write, kco_cloud_commit, kco_cloud_abort, kco_cloud_destroy,
+        "cloud",        kco_cloud_open,  kco_cloud_write,  kco_cloud_commit,  kco_cloud_abort,
+        kco_cloud_head, kco_cloud_list,  kco_cloud_remove, kco_cloud_destroy,
 };
 
 kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err) {

@@ -10,6 +10,7 @@
  * Thread-safe: no shared mutable state except an atomic sequence number.
  * Must never: write to the final name directly.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -153,6 +154,89 @@ static int kco_store_local_commit(kco_upload_t *u, kco_err_t *err) {
         return 0;
 }
 
+static int kco_store_local_head(kco_store_t *st, const char *key, int64_t *size, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        char *path = kco_asprintf("%s/%s", ls->root, key);
+        struct stat sb;
+        int rc = stat(path, &sb);
+        int e = errno;
+        free(path);
+        if (!rc && S_ISREG(sb.st_mode)) {
+                *size = (int64_t)sb.st_size;
+                return 1;
+        }
+        if (!rc || e == ENOENT || e == ENOTDIR)
+                return 0;
+        return kco_err_set(err, KCO_ERR_IO, 0, "cannot stat %s: %s", key, strerror(e));
+}
+
+static int kco_store_local_cmp(const void *a, const void *b) {
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the keys (relative paths) of regular files below dir. */
+static void kco_store_local_walk(const char *root, const char *rel, char ***keys, size_t *n) {
+        char *dir = *rel ? kco_asprintf("%s/%s", root, rel) : kco_strdup(root);
+        DIR *d = opendir(dir);
+        free(dir);
+        if (!d)
+                return;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                if (e->d_name[0] == '.') /* ".", "..", and our hidden temp files */
+                        continue;
+                char *k = *rel ? kco_asprintf("%s/%s", rel, e->d_name) : kco_strdup(e->d_name);
+                char *full = kco_asprintf("%s/%s", root, k);
+                struct stat sb;
+                if (!lstat(full, &sb) && S_ISDIR(sb.st_mode)) {
+                        kco_store_local_walk(root, k, keys, n);
+                        free(k);
+                } else if (S_ISREG(sb.st_mode)) {
+                        *keys = kco_realloc(*keys, sizeof(**keys) * (*n + 1));
+                        (*keys)[(*n)++] = k;
+                } else {
+                        free(k);
+                }
+                free(full);
+        }
+        closedir(d);
+}
+
+static int kco_store_local_list(kco_store_t *st, const char *prefix, int (*cb)(void *, const char *, int64_t),
+                                void *opaque, kco_err_t *err) {
+        (void)err;
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        /* walk from the deepest directory the prefix names */
+        const char *slash = strrchr(prefix, '/');
+        char *start = slash ? kco_strndup(prefix, (size_t)(slash - prefix)) : kco_strdup("");
+        char **keys = NULL;
+        size_t n = 0;
+        kco_store_local_walk(ls->root, start, &keys, &n);
+        free(start);
+        qsort(keys, n, sizeof(*keys), kco_store_local_cmp);
+        int stop = 0;
+        for (size_t i = 0; i < n; i++) {
+                int64_t size;
+                kco_err_t ignored;
+                if (!stop && !strncmp(keys[i], prefix, strlen(prefix)) &&
+                    kco_store_local_head(st, keys[i], &size, &ignored) == 1)
+                        stop = cb(opaque, keys[i], size);
+                free(keys[i]);
+        }
+        free(keys);
+        return 0;
+}
+
+static int kco_store_local_remove(kco_store_t *st, const char *key, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        char *path = kco_asprintf("%s/%s", ls->root, key);
+        int rc = unlink(path) && errno != ENOENT ? kco_err_set(err, KCO_ERR_IO, 0, "cannot delete %s: %s", key,
+                                                                strerror(errno))
+                                                  : 0;
+        free(path);
+        return rc;
+}
+
 static void kco_store_local_destroy(kco_store_t *st) {
         kco_store_local_t *ls = (kco_store_local_t *)st;
         free(ls->root);
@@ -160,7 +244,14 @@ static void kco_store_local_destroy(kco_store_t *st) {
 }
 
 static const kco_store_ops_t kco_store_local_ops = {
-        "local", kco_store_local_open, kco_store_local_write, kco_store_local_commit, kco_store_local_abort,
+        "local",
+        kco_store_local_open,
+        kco_store_local_write,
+        kco_store_local_commit,
+        kco_store_local_abort,
+        kco_store_local_head,
+        kco_store_local_list,
+        kco_store_local_remove,
         kco_store_local_destroy,
 };
 
