@@ -18,8 +18,10 @@ write_props "$dir/s3.properties" "${base[@]}" storage.class=s3 s3.bucket.name=op
 oss=("${base[@]}" storage.class=oss oss.bucket=opsb "oss.region=$OSS_GW_REGION" "oss.access.key.id=$OSS_GW_ID"
         "oss.access.key.secret=$OSS_GW_SECRET" oss.part.size=1048576)
 write_props "$dir/oss4.properties" "${oss[@]}" "oss.endpoint=http://localhost:${OSS_GW_ENDPOINT#*:}"
-write_props "$dir/oss1.properties" "${oss[@]}" oss.signature.version=v1 "oss.endpoint=http://$OSS_GW_ENDPOINT"
+write_props "$dir/oss1.properties" "${oss[@]}" oss.signature.version=v1 "oss.endpoint=http://$OSS_GW_ENDPOINT" \
+        oss.security.token=STS.kcoTestSessionToken
 
+# (oss1 also carries an STS token: x-oss-security-token is signed)
 keys=("ops/a b/ü+=%~.txt" "ops/dir/x=1/y+2.json" "ops/plain.bin")
 for store in local s3 oss4 oss1; do
         note "$store"
