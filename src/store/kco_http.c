@@ -27,6 +27,7 @@ struct kco_http_s {
         kco_http_call_t *submitted; /* FIFO, under lock */
         kco_http_call_t **submitted_tail;
         atomic_int stop;
+        atomic_int hurry;
         /* transport thread only */
         kco_http_call_t *waiting; /* not started, maybe backing off */
         kco_http_call_t *active;  /* transfers in the multi handle */
@@ -278,7 +279,8 @@ static void kco_http_finish(kco_http_t *h, kco_http_call_t *c, CURLcode cc) {
                 snprintf(c->curl_err, sizeof(c->curl_err), "%s", curl_easy_strerror(cc));
         c->attempts++;
         int ok = cc == CURLE_OK && status >= 200 && status < 300;
-        if (!ok && kco_http_retriable(c) && c->attempts < h->opts.max_attempts && !atomic_load(&h->stop)) {
+        if (!ok && kco_http_retriable(c) && c->attempts < h->opts.max_attempts && !atomic_load(&h->stop) &&
+            !atomic_load(&h->hurry)) {
                 int64_t delay = (int64_t)h->opts.backoff_ms << (c->attempts - 1 > 20 ? 20 : c->attempts - 1);
                 if (delay > h->opts.backoff_max_ms)
                         delay = h->opts.backoff_max_ms;
@@ -305,6 +307,8 @@ static void kco_http_finish(kco_http_t *h, kco_http_call_t *c, CURLcode cc) {
         kco_http_complete(c);
 }
 
+static void kco_http_fail_list(kco_http_call_t *c);
+
 static void *kco_http_main(void *arg) {
         kco_http_t *h = arg;
         while (!atomic_load(&h->stop)) {
@@ -318,6 +322,18 @@ static void *kco_http_main(void *arg) {
                         while (*tail)
                                 tail = &(*tail)->next;
                         *tail = sub;
+                }
+                if (atomic_load(&h->hurry)) { /* fail everything, now */
+                        while (h->active) {
+                                kco_http_call_t *c = h->active;
+                                kco_http_end_attempt(h, c);
+                                h->running--;
+                                c->next = NULL;
+                                kco_http_fail_list(c);
+                        }
+                        kco_http_call_t *w = h->waiting;
+                        h->waiting = NULL;
+                        kco_http_fail_list(w);
                 }
                 int64_t now = kco_http_now_ms(), wake = now + 1000;
                 kco_http_call_t **pp = &h->waiting;
@@ -370,6 +386,7 @@ kco_http_t *kco_http_new(const kco_http_opts_t *opts) {
         pthread_mutex_init(&h->lock, NULL);
         h->submitted_tail = &h->submitted;
         atomic_init(&h->stop, 0);
+        atomic_init(&h->hurry, 0);
         if (pthread_create(&h->thread, NULL, kco_http_main, h))
                 abort();
         return h;
@@ -420,6 +437,11 @@ void kco_http_submit(kco_http_t *h, kco_http_call_t *c) {
         *h->submitted_tail = c;
         h->submitted_tail = &c->next;
         pthread_mutex_unlock(&h->lock);
+        curl_multi_wakeup(h->multi);
+}
+
+void kco_http_hurry(kco_http_t *h) {
+        atomic_store(&h->hurry, 1);
         curl_multi_wakeup(h->multi);
 }
 

@@ -80,6 +80,9 @@ void kco_http_call_init(kco_http_call_t *c);
 void kco_http_call_clear(kco_http_call_t *c);
 
 void kco_http_submit(kco_http_t *h, kco_http_call_t *c);
+/* Shutting down: from now on nothing is retried, and calls queued or in
+ * flight fail at once ("shutting down"), so waiting threads return. */
+void kco_http_hurry(kco_http_t *h);
 void kco_http_wait(kco_http_call_t *c);
 int kco_http_is_done(kco_http_call_t *c);
 

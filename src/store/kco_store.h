@@ -37,6 +37,9 @@ typedef struct kco_store_ops_s {
                     int (*cb)(void *opaque, const char *key, int64_t size), void *opaque, kco_err_t *err);
         /* Deletes an object; deleting a missing one is not an error. */
         int (*remove)(kco_store_t *st, const char *key, kco_err_t *err);
+        /* Shutdown is overdue: fail pending requests at once, retry nothing
+         * (NULL when there is nothing to hurry). Any thread. */
+        void (*hurry)(kco_store_t *st);
         void (*destroy)(kco_store_t *st);
 } kco_store_ops_t;
 
@@ -80,6 +83,10 @@ static inline int kco_store_list(kco_store_t *st, const char *prefix,
                                  int (*cb)(void *opaque, const char *key, int64_t size), void *opaque,
                                  kco_err_t *err) {
         return st->ops->list(st, prefix, cb, opaque, err);
+}
+static inline void kco_store_hurry(kco_store_t *st) {
+        if (st->ops->hurry)
+                st->ops->hurry(st);
 }
 static inline int kco_store_remove(kco_store_t *st, const char *key, kco_err_t *err) {
         return st->ops->remove(st, key, err);

@@ -626,6 +626,10 @@ static int kco_cloud_list(kco_store_t *st, const char *prefix, int (*cb)(void *,
         return rc;
 }
 
+static void kco_cloud_hurry(kco_store_t *st) {
+        kco_http_hurry(((kco_cloud_t *)st)->http);
+}
+
 static void kco_cloud_destroy(kco_store_t *st) {
         kco_cloud_t *cs = (kco_cloud_t *)st;
         kco_http_destroy(cs->http);
@@ -635,7 +639,7 @@ static void kco_cloud_destroy(kco_store_t *st) {
 
 static const kco_store_ops_t kco_cloud_ops = {
         "cloud",        kco_cloud_open,  kco_cloud_write,  kco_cloud_commit,  kco_cloud_abort,
-        kco_cloud_head, kco_cloud_list,  kco_cloud_remove, kco_cloud_destroy,
+        kco_cloud_head, kco_cloud_list,  kco_cloud_remove, kco_cloud_hurry,  kco_cloud_destroy,
 };
 
 kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err) {

@@ -252,6 +252,7 @@ static const kco_store_ops_t kco_store_local_ops = {
         kco_store_local_head,
         kco_store_local_list,
         kco_store_local_remove,
+        NULL,
         kco_store_local_destroy,
 };
 

@@ -24,10 +24,13 @@ kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_err_t
 
 int kco_connector_start(kco_connector_t *c, kco_err_t *err) {
         c->tasks = kco_calloc((size_t)c->conf->tasks_max, sizeof(*c->tasks));
+        atomic_store(&c->running, c->conf->tasks_max);
         for (int i = 0; i < c->conf->tasks_max; i++) {
                 c->tasks[i] = kco_task_start(c, i, err);
-                if (!c->tasks[i])
+                if (!c->tasks[i]) {
+                        atomic_fetch_sub(&c->running, c->conf->tasks_max - i);
                         return -1;
+                }
                 c->ntasks++;
         }
         kco_info("worker", "connector %s: started %d task(s), consumer group connect-%s", c->conf->name, c->ntasks,

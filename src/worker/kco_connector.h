@@ -25,6 +25,7 @@ typedef struct kco_connector_s {
         kco_task_t **tasks;
         int ntasks;
         atomic_int *stop; /* set to stop every task (shared by the process) */
+        atomic_int running; /* task threads not yet finished */
 } kco_connector_t;
 
 /* Takes ownership of conf (also on failure). */

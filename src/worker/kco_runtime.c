@@ -46,8 +46,29 @@ void kco_runtime_stop(kco_runtime_t *rt) {
         atomic_store(&rt->stop, 1);
 }
 
+/* Tasks get KCO_RUNTIME_GRACE_MS to finish what they do (uploads are
+ * aborted on the server); then the stores fail what is still pending. */
+#define KCO_RUNTIME_GRACE_MS 5000
+
 int kco_runtime_join(kco_runtime_t *rt) {
         int failed = 0;
+        for (int waited = 0;; waited += 50) {
+                int running = 0;
+                for (int i = 0; i < rt->n; i++)
+                        running += atomic_load(&rt->conns[i]->running);
+                if (!running)
+                        break;
+                if (waited >= KCO_RUNTIME_GRACE_MS) {
+                        kco_warn("worker", "%d task(s) still busy with the store after %d ms: giving up on "
+                                           "their pending requests",
+                                 running, KCO_RUNTIME_GRACE_MS);
+                        for (int i = 0; i < rt->n; i++)
+                                kco_store_hurry(rt->conns[i]->store);
+                        break;
+                }
+                struct timespec ts = {0, 50 * 1000000L};
+                nanosleep(&ts, NULL);
+        }
         for (int i = 0; i < rt->n; i++)
                 failed += kco_connector_join(rt->conns[i]);
         return failed;

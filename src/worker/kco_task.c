@@ -197,6 +197,7 @@ static void *kco_task_main(void *arg) {
         /* Leaving the group revokes everything: open files are discarded. */
         kco_consumer_destroy(t->consumer);
         t->consumer = NULL;
+        atomic_fetch_sub(&t->conn->running, 1);
         return NULL;
 }
 
