@@ -271,20 +271,29 @@ mock_start() {
 # at an expected error.
 mock_cmd() {
         [[ -n $MOCK_PID ]] || fail "mock_cmd: no mock broker running"
+        _kco_ctl_cmd "mock broker" "$MOCK_PID" "$MOCK_FD" "$MOCK_OUT" "$@"
+}
+
+# _kco_ctl_cmd NAME PID FD OUT COMMAND...: the control channel of a helper
+# process (mock broker, fault proxy): writes COMMAND to FD, waits for the next
+# line of OUT and prints it; returns 0 when it starts with "ok".
+_kco_ctl_cmd() {
+        local name=$1 pid=$2 fd=$3 out=$4
+        shift 4
         # shellcheck disable=SC2034 # end is read by _kco_before
         local n reply end
         _kco_deadline end $((10 * KCO_SCALE))
-        n=$(wc -l <"$MOCK_OUT")
-        printf '%s\n' "$*" 1>&"$MOCK_FD"
-        while (($(wc -l <"$MOCK_OUT") <= n)); do
-                kill -0 "$MOCK_PID" 2>/dev/null || fail "mock broker died on: $*"
-                _kco_before end || fail "mock broker did not answer: $*"
+        n=$(wc -l <"$out")
+        printf '%s\n' "$*" 1>&"$fd"
+        while (($(wc -l <"$out") <= n)); do
+                kill -0 "$pid" 2>/dev/null || fail "$name died on: $*"
+                _kco_before end || fail "$name did not answer: $*"
                 sleep 0.02
         done
-        reply=$(sed -n "$((n + 1))p" "$MOCK_OUT")
+        reply=$(sed -n "$((n + 1))p" "$out")
         printf '%s\n' "$reply"
         [[ $reply == ok || $reply == "ok "* ]] && return 0
-        echo "mock_cmd: '$*' answered: $reply" >&2
+        echo "$name: '$*' answered: $reply" >&2
         return 1
 }
 
@@ -525,21 +534,7 @@ fault_proxy_start() {
 #   proxy_cmd fail 2 503 SlowDown; proxy_cmd match '?uploads'; proxy_cmd stats
 proxy_cmd() {
         [[ -n $PROXY_PID ]] || fail "proxy_cmd: no fault proxy running"
-        # shellcheck disable=SC2034 # end is read by _kco_before
-        local n reply end
-        _kco_deadline end $((10 * KCO_SCALE))
-        n=$(wc -l <"$PROXY_OUT")
-        printf '%s\n' "$*" 1>&"$PROXY_FD"
-        while (($(wc -l <"$PROXY_OUT") <= n)); do
-                kill -0 "$PROXY_PID" 2>/dev/null || fail "fault proxy died on: $*"
-                _kco_before end || fail "fault proxy did not answer: $*"
-                sleep 0.02
-        done
-        reply=$(sed -n "$((n + 1))p" "$PROXY_OUT")
-        printf '%s\n' "$reply"
-        [[ $reply == ok || $reply == "ok "* ]] && return 0
-        echo "proxy_cmd: '$*' answered: $reply" >&2
-        return 1
+        _kco_ctl_cmd "fault proxy" "$PROXY_PID" "$PROXY_FD" "$PROXY_OUT" "$@"
 }
 
 fault_proxy_stop() {
