@@ -37,6 +37,20 @@ typedef struct kco_upload_local_s {
         int fd;
 } kco_upload_local_t;
 
+/* A key is a relative path whose segments are neither empty, "." nor ".."
+ * ("my..topic" is a fine topic name; "a/../b" is not a key). */
+static int kco_store_local_key_ok(const char *key) {
+        const char *seg = key;
+        for (;;) {
+                size_t n = strcspn(seg, "/");
+                if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+                        return 0;
+                if (!seg[n])
+                        return 1;
+                seg += n + 1;
+        }
+}
+
 /* mkdir -p of the directory part of path (path itself is a file). */
 static int kco_store_local_mkdirs(const char *path, kco_err_t *err) {
         char *p = kco_strdup(path);
@@ -57,7 +71,7 @@ static int kco_store_local_mkdirs(const char *path, kco_err_t *err) {
 
 static kco_upload_t *kco_store_local_open(kco_store_t *st, const char *key, kco_err_t *err) {
         kco_store_local_t *ls = (kco_store_local_t *)st;
-        if (strstr(key, "..") || key[0] == '/') {
+        if (!kco_store_local_key_ok(key)) {
                 kco_err_set(err, KCO_ERR_DATA, 0, "object key %s would leave the store directory", key);
                 return NULL;
         }

@@ -291,11 +291,35 @@ static void test_offsets_must_advance(void **state) {
         teardown_f(f);
 }
 
+static void test_local_keys(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("");
+        kco_err_t err;
+        const char *bad[] = {"../x", "a/../b", "a/./b", "/abs", "a//b", "a/", ".."};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+                kco_upload_t *up = kco_store_open(f->store, bad[i], &err);
+                if (up)
+                        kco_upload_abort(up);
+                assert_null(up);
+        }
+        /* dots inside a segment are fine: "my..topic" is a legal topic name */
+        kco_upload_t *up = kco_store_open(f->store, "topics/my..topic/partition=0/my..topic+0+0.json", &err);
+        assert_non_null(up);
+        assert_int_equal(kco_upload_write(up, "x\n", 2, &err), 0);
+        assert_int_equal(kco_upload_commit(up, &err), 0);
+        char *o = obj(f, "topics/my..topic/partition=0/my..topic+0+0.json");
+        assert_non_null(o);
+        assert_string_equal(o, "x\n");
+        free(o);
+        teardown_f(f);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_flush_size_rotation), cmocka_unit_test(test_rotate_interval),
                 cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_object_keys),
                 cmocka_unit_test(test_compression),         cmocka_unit_test(test_offsets_must_advance),
+                cmocka_unit_test(test_local_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
