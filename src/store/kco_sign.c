@@ -513,18 +513,27 @@ static void kco_sign_http_date(time_t now, char out[32]) {
 
 /* ---- S3 V4 ------------------------------------------------------------------- */
 
+/* The headers every signer adds before it signs: Host, its date header, the
+ * payload hash header (if any) and the token header (if a token); any old
+ * Authorization goes (a retry signs again). */
+static void kco_sign_prepare(kco_objreq_t *r, const kco_creds_t *c, const char *date_name, const char *date,
+                             const char *payload_name, const char *payload, const char *token_name) {
+        char *host = kco_objreq_host(r);
+        kco_sign_kv_del(&r->headers, "authorization");
+        kco_sign_kv_put(&r->headers, "Host", host);
+        kco_sign_kv_put(&r->headers, date_name, date);
+        if (payload_name)
+                kco_sign_kv_put(&r->headers, payload_name, payload);
+        if (kco_sign_has(c->token))
+                kco_sign_kv_put(&r->headers, token_name, c->token);
+        free(host);
+}
+
 static void kco_sign_s3v4(kco_objreq_t *r, const kco_creds_t *c, const char *region, const char *payload,
                           time_t now, kco_buf_t *text) {
         char amzdate[17], date[9];
         kco_sign_iso8601(now, amzdate, date);
-        char *host = kco_objreq_host(r);
-        kco_sign_kv_del(&r->headers, "authorization");
-        kco_sign_kv_put(&r->headers, "Host", host);
-        kco_sign_kv_put(&r->headers, "x-amz-date", amzdate);
-        kco_sign_kv_put(&r->headers, "x-amz-content-sha256", payload);
-        if (kco_sign_has(c->token))
-                kco_sign_kv_put(&r->headers, "x-amz-security-token", c->token);
-        free(host);
+        kco_sign_prepare(r, c, "x-amz-date", amzdate, "x-amz-content-sha256", payload, "x-amz-security-token");
 
         kco_buf_t creq, lines, names;
         kco_buf_init(&creq);
@@ -597,13 +606,7 @@ static char *kco_sign_dup(const char *s) {
 static void kco_sign_ossv1(kco_objreq_t *r, const kco_creds_t *c, time_t now, kco_buf_t *text) {
         char date[32];
         kco_sign_http_date(now, date);
-        char *host = kco_objreq_host(r);
-        kco_sign_kv_del(&r->headers, "authorization");
-        kco_sign_kv_put(&r->headers, "Host", host);
-        kco_sign_kv_put(&r->headers, "Date", date);
-        if (kco_sign_has(c->token))
-                kco_sign_kv_put(&r->headers, "x-oss-security-token", c->token);
-        free(host);
+        kco_sign_prepare(r, c, "Date", date, NULL, NULL, "x-oss-security-token");
 
         kco_buf_t s, lines, names;
         kco_buf_init(&s);
@@ -672,14 +675,8 @@ static void kco_sign_ossv4(kco_objreq_t *r, const kco_creds_t *c, const char *re
                            kco_buf_t *text) {
         char ossdate[17], date[9];
         kco_sign_iso8601(now, ossdate, date);
-        char *host = kco_objreq_host(r);
-        kco_sign_kv_del(&r->headers, "authorization");
-        kco_sign_kv_put(&r->headers, "Host", host);
-        kco_sign_kv_put(&r->headers, "x-oss-date", ossdate);
-        kco_sign_kv_put(&r->headers, "x-oss-content-sha256", "UNSIGNED-PAYLOAD");
-        if (kco_sign_has(c->token))
-                kco_sign_kv_put(&r->headers, "x-oss-security-token", c->token);
-        free(host);
+        kco_sign_prepare(r, c, "x-oss-date", ossdate, "x-oss-content-sha256", "UNSIGNED-PAYLOAD",
+                         "x-oss-security-token");
 
         kco_buf_t creq, lines, names, uri;
         kco_buf_init(&creq);
