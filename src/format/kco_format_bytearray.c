@@ -13,10 +13,19 @@ static const char *kco_format_bytearray_extension(const kco_format_t *fmt) {
 
 static int kco_format_bytearray_write(kco_format_writer_t *w, const kco_record_t *rec, kco_buf_t *out,
                                       kco_err_t *err) {
-        (void)err;
         const char *sep = w->fmt->conf->bytearray_separator;
-        kco_buf_reserve(out, rec->value.len + strlen(sep));
-        kco_buf_append(out, rec->value.ptr, rec->value.len);
+        const char *p = rec->value.ptr;
+        size_t n = rec->value.len;
+        if (rec->value.type == KCO_DATA_VALUE) {
+                const kco_value_t *v = rec->value.v;
+                if (v->type != KCO_TYPE_BYTES && v->type != KCO_TYPE_STRING && v->type != KCO_TYPE_NULL)
+                        return kco_err_set(err, KCO_ERR_DATA, 0, "ByteArrayFormat writes bytes or strings, not %s",
+                                           kco_type_name(v->type));
+                p = v->type == KCO_TYPE_NULL ? NULL : v->u.s.ptr;
+                n = v->type == KCO_TYPE_NULL ? 0 : v->u.s.len;
+        }
+        kco_buf_reserve(out, n + strlen(sep));
+        kco_buf_append(out, p, n);
         kco_buf_puts(out, sep);
         return 0;
 }

@@ -91,9 +91,11 @@ static const char *kco_format_json_extension(const kco_format_t *fmt) {
 }
 
 static int kco_format_json_write(kco_format_writer_t *w, const kco_record_t *rec, kco_buf_t *out, kco_err_t *err) {
-        (void)w, (void)err;
+        (void)w;
         const kco_data_t *v = &rec->value;
         switch (v->type) {
+        case KCO_DATA_VALUE:
+                return kco_err_set(err, KCO_ERR_DATA, 0, "JsonFormat: typed values are not written yet");
         case KCO_DATA_NULL:
                 kco_buf_append(out, "null", 4);
                 break;

@@ -28,6 +28,12 @@ static const kco_conf_enum_t converter_enums[] = {
         {"org.apache.kafka.connect.storage.StringConverter", KCO_CONVERTER_STRING, 0},
         {"StringConverter", KCO_CONVERTER_STRING, 1},
         {"string", KCO_CONVERTER_STRING, 1},
+        {"org.apache.kafka.connect.json.JsonConverter", KCO_CONVERTER_JSON, 0},
+        {"JsonConverter", KCO_CONVERTER_JSON, 1},
+        {"json", KCO_CONVERTER_JSON, 1},
+        {"io.confluent.connect.avro.AvroConverter", KCO_CONVERTER_AVRO, 0},
+        {"AvroConverter", KCO_CONVERTER_AVRO, 1},
+        {"avro", KCO_CONVERTER_AVRO, 1},
         {NULL, 0, 0},
 };
 
@@ -45,6 +51,9 @@ static const kco_conf_enum_t format_enums[] = {
         {"com.aliyun.oss.connect.kafka.format.json.JsonFormat", KCO_FORMAT_JSON, 0},
         {"JsonFormat", KCO_FORMAT_JSON, 1},
         {"json", KCO_FORMAT_JSON, 1},
+        {"com.aliyun.oss.connect.kafka.format.avro.AvroFormat", KCO_FORMAT_AVRO, 0},
+        {"AvroFormat", KCO_FORMAT_AVRO, 1},
+        {"avro", KCO_FORMAT_AVRO, 1},
         {NULL, 0, 0},
 };
 
@@ -80,6 +89,19 @@ static const kco_conf_enum_t null_enums[] = {
 
 static const kco_conf_enum_t bool_enums[] = {{NULL, 0, 0}};
 
+static const kco_conf_enum_t avro_codec_enums[] = {
+        {"null", KCO_AVRO_CODEC_NULL, 0},
+        {"deflate", KCO_AVRO_CODEC_DEFLATE, 0},
+        {"snappy", KCO_AVRO_CODEC_SNAPPY, 0},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t errors_enums[] = {
+        {"none", KCO_ERRORS_NONE, 0},
+        {"all", KCO_ERRORS_ALL, 0},
+        {NULL, 0, 0},
+};
+
 static const kco_conf_enum_t oss_sign_enums[] = {
         {"v4", KCO_OSS_SIGN_V4, 0},
         {"v1", KCO_OSS_SIGN_V1, 0},
@@ -103,6 +125,21 @@ const kco_conf_def_t kco_conf_defs[] = {
          "org.apache.kafka.connect.converters.ByteArrayConverter", 0, 0, converter_enums, 0, W,
          "Converter for record values. ByteArrayConverter passes bytes unchanged; StringConverter treats them as "
          "UTF-8 text (use it with JsonFormat when the topic holds JSON text). May also be set per connector."},
+        {"key.converter.schemas.enable", KCO_CONF_BOOL, OFF(key_schemas_enable), "true", 0, 0, bool_enums, 0, W,
+         "JsonConverter keys: true reads the {\"schema\":...,\"payload\":...} envelope, false plain JSON "
+         "(objects become maps)."},
+        {"value.converter.schemas.enable", KCO_CONF_BOOL, OFF(value_schemas_enable), "true", 0, 0, bool_enums, 0, W,
+         "JsonConverter values: true reads the {\"schema\":...,\"payload\":...} envelope, false plain JSON "
+         "(objects become maps)."},
+        {"key.converter.schema.registry.url", KCO_CONF_LIST, OFF(key_registry_url), "", 0, 0, NULL, 0, W,
+         "AvroConverter keys: Schema Registry URL(s), comma separated; tried in turn."},
+        {"value.converter.schema.registry.url", KCO_CONF_LIST, OFF(value_registry_url), "", 0, 0, NULL, 0, W,
+         "AvroConverter values: Schema Registry URL(s), comma separated; tried in turn. Schemas are fetched by "
+         "id once and cached; an unreachable registry is retried, an unknown id is a data error."},
+        {"key.converter.basic.auth.user.info", KCO_CONF_STRING, OFF(key_registry_user_info), "", 0, 0, NULL,
+         KCO_CONF_SECRET, W, "AvroConverter keys: user:password for the Schema Registry (HTTP basic auth)."},
+        {"value.converter.basic.auth.user.info", KCO_CONF_STRING, OFF(value_registry_user_info), "", 0, 0, NULL,
+         KCO_CONF_SECRET, W, "AvroConverter values: user:password for the Schema Registry (HTTP basic auth)."},
         {"log.level", KCO_CONF_STRING, OFF(log_level), "info", 0, 0, NULL, 0, W,
          "Log level: error, warn, info or debug."},
         /* Connector */
@@ -128,6 +165,28 @@ const kco_conf_def_t kco_conf_defs[] = {
         {"behavior.on.null.values", KCO_CONF_ENUM, OFF(null_behavior), "ignore", 0, 0, null_enums, 0, C,
          "What a record with a null value (a tombstone) does: ignore (skipped, logged at debug level), fail (the "
          "task stops before it) or write (JsonFormat writes null, ByteArrayFormat an empty value)."},
+        {"format.metadata.fields.enable", KCO_CONF_BOOL, OFF(metadata_fields), "false", 0, 0, bool_enums, 0, C,
+         "Adds the Kafka coordinates to every written record: fields __topic, __partition, __offset, "
+         "__timestamp (ms, null if none), __key (as text, null if none) and __headers (map of text, null "
+         "values kept) after the value's own fields. A value that is not a struct or map becomes the field "
+         "__value. JsonFormat and AvroFormat."},
+        {"errors.tolerance", KCO_CONF_ENUM, OFF(errors_tolerance), "none", 0, 0, errors_enums, 0, C,
+         "Bad records (data that does not convert or does not fit the format): none stops the task before the "
+         "record (nothing past it is committed; the log names topic, partition, offset and the reason); all "
+         "skips it, sending it to errors.deadletterqueue.topic.name when that is set."},
+        {"errors.deadletterqueue.topic.name", KCO_CONF_STRING, OFF(dlq_topic), "", 0, 0, NULL, 0, C,
+         "Topic receiving bad records unchanged (key, value, headers) with errors.tolerance=all. Created if "
+         "missing. The source offset is committed only once the dead-letter record is acknowledged."},
+        {"errors.deadletterqueue.topic.replication.factor", KCO_CONF_INT, OFF(dlq_replication_factor), "3", -1,
+         32767, NULL, 0, C, "Replication factor of the dead-letter topic when it is created (-1: broker default)."},
+        {"errors.deadletterqueue.context.headers.enable", KCO_CONF_BOOL, OFF(dlq_context_headers), "false", 0, 0,
+         bool_enums, 0, C,
+         "Adds Connect's __connect.errors.* headers (topic, partition, offset, connector name, stage, exception "
+         "class and message) to dead-letter records."},
+        {"errors.log.enable", KCO_CONF_BOOL, OFF(errors_log), "false", 0, 0, bool_enums, 0, C,
+         "With errors.tolerance=all, logs every tolerated bad record (topic, partition, offset, reason)."},
+        {"errors.log.include.messages", KCO_CONF_BOOL, OFF(errors_log_messages), "false", 0, 0, bool_enums, 0, C,
+         "With errors.log.enable, the log line also shows the record's key and value (up to 256 bytes each)."},
         /* Storage */
         {"storage.class", KCO_CONF_ENUM, OFF(storage), NULL, 0, 0, storage_enums, KCO_CONF_REQUIRED, S,
          "Where objects go: local (a directory, see store.url), OSS or S3."},
@@ -213,6 +272,11 @@ const kco_conf_def_t kco_conf_defs[] = {
          "File extension of ByteArrayFormat objects."},
         {"format.bytearray.separator", KCO_CONF_STRING, OFF(bytearray_separator), "\n", 0, 0, NULL, KCO_CONF_RAW, F,
          "Bytes written after each record by ByteArrayFormat (properties escapes such as \\n apply)."},
+        {"avro.codec", KCO_CONF_ENUM, OFF(avro_codec), "null", 0, 0, avro_codec_enums, 0, F,
+         "Block compression of AvroFormat files: null, deflate or snappy. bzip2, xz and zstandard are refused: "
+         "the Avro C library here does not provide them."},
+        {"avro.deflate.level", KCO_CONF_INT, OFF(avro_deflate_level), "-1", -1, 9, NULL, 0, F,
+         "Level of avro.codec=deflate; -1 is zlib's default (6)."},
         {"oss.compression.type", KCO_CONF_ENUM, OFF(compression), "none", 0, 0, compression_enums, 0, F,
          "Compression of ByteArray and JSON objects: none, gzip (.gz appended to the extension) or zstd (.zst)."},
         {"oss.compression.level", KCO_CONF_INT, OFF(compression_level), "-1", -1, 22, NULL, 0, F,
@@ -229,7 +293,7 @@ const kco_conf_def_t kco_conf_defs[] = {
 static const char *const kco_conf_known_ignored[] = {
         "s3.credentials.provider.class", "s3.compression.type",
         "group.id", "offset.storage.file.filename", "offset.flush.interval.ms", "plugin.path",
-        "key.converter.schemas.enable", "value.converter.schemas.enable", "internal.key.converter",
+        "internal.key.converter",
         "internal.value.converter", "internal.key.converter.schemas.enable",
         "internal.value.converter.schemas.enable", "rest.port", "rest.host.name", "listeners",
         "offset.storage.topic", "config.storage.topic", "status.storage.topic",
@@ -241,10 +305,10 @@ static const char *const kco_conf_known_ignored[] = {
  * have no effect, which the user is told. */
 static const char *const kco_conf_not_yet[] = {
         "rotate.schedule.interval.ms", "schema.compatibility", "partition.field.name", "partition.duration.ms",
-        "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field", "avro.codec",
+        "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field",
         "oss.parquet.protobuf.schema.class", "oss.parquet.block.size", "oss.parquet.compression.codec",
         "oss.parquet.page.size", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
-        "retry.backoff.ms", "errors.tolerance", "errors.deadletterqueue.topic.name", NULL,
+        "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
 void kco_conf_errs_init(kco_conf_errs_t *e) {
@@ -524,6 +588,16 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
                                   c->compression_level);
         if (c->compression_level == 0 && c->compression != KCO_COMPRESS_NONE)
                 kco_conf_errs_add(errs, "oss.compression.level = \"0\": use 1-9 for gzip, 1-22 for zstd, or -1");
+        const char *codec = kco_props_get(c->raw, "avro.codec");
+        if (codec && (!strcmp(codec, "bzip2") || !strcmp(codec, "xz") || !strcmp(codec, "zstandard") ||
+                      !strcmp(codec, "lzma")))
+                kco_conf_errs_add(errs, "avro.codec = \"%s\": not available (the Avro C library here has no %s); use "
+                                        "null, deflate or snappy", codec, codec);
+        if (c->key_converter == KCO_CONVERTER_AVRO && !c->key_registry_url.n)
+                kco_conf_errs_add(errs, "key.converter.schema.registry.url: required by AvroConverter, no value given");
+        if (c->value_converter == KCO_CONVERTER_AVRO && !c->value_registry_url.n)
+                kco_conf_errs_add(errs,
+                                  "value.converter.schema.registry.url: required by AvroConverter, no value given");
         if (c->format == KCO_FORMAT_JSON && c->value_converter == KCO_CONVERTER_BYTEARRAY &&
             kco_props_get(given, "format.class"))
                 kco_conf_errs_warn(errs, "value.converter is ByteArrayConverter: JsonFormat writes values as base64 "

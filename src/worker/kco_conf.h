@@ -41,9 +41,13 @@ typedef struct kco_conf_enum_s {
 } kco_conf_enum_t;
 
 /* Converters (key.converter / value.converter). */
-enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING };
+enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING, KCO_CONVERTER_JSON, KCO_CONVERTER_AVRO };
 /* format.class */
-enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON };
+enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON, KCO_FORMAT_AVRO };
+/* avro.codec */
+enum { KCO_AVRO_CODEC_NULL, KCO_AVRO_CODEC_DEFLATE, KCO_AVRO_CODEC_SNAPPY };
+/* errors.tolerance */
+enum { KCO_ERRORS_NONE, KCO_ERRORS_ALL };
 /* storage.class */
 enum { KCO_STORAGE_LOCAL, KCO_STORAGE_OSS, KCO_STORAGE_S3 };
 /* oss.signature.version */
@@ -82,6 +86,23 @@ typedef struct kco_conf_s {
         int compression_level;
         int partitioner;
         int null_behavior;
+        int metadata_fields; /* format.metadata.fields.enable */
+        /* converters: key.converter.* and value.converter.* */
+        int key_schemas_enable;
+        int value_schemas_enable;
+        kco_strlist_t key_registry_url;
+        kco_strlist_t value_registry_url;
+        char *key_registry_user_info;   /* user:password for the registry's basic auth */
+        char *value_registry_user_info;
+        int avro_codec;
+        int avro_deflate_level;
+        /* errors */
+        int errors_tolerance;
+        char *dlq_topic;
+        int dlq_replication_factor;
+        int dlq_context_headers;
+        int errors_log;
+        int errors_log_messages;
         int local_fsync;
         /* OSS */
         char *oss_bucket;

@@ -29,6 +29,9 @@ struct kco_task_s {
         pthread_t thread;
         kco_consumer_t *consumer;
         kco_converter_t *key_cv, *value_cv;
+        kco_arena_t *arena; /* values of the batch being handled; reset after it */
+        kco_header_t *headers;
+        size_t headers_cap;
         kco_sink_t *sink;
         int failed;
         int backoff_ms;
@@ -131,6 +134,31 @@ static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition,
         kco_task_sleep_ms(t, t->backoff_ms);
 }
 
+/* The message's headers, valid while m lives. */
+static void kco_task_headers(kco_task_t *t, rd_kafka_message_t *m, kco_record_t *rec) {
+        rd_kafka_headers_t *hdrs = NULL;
+        rec->headers = NULL;
+        rec->nheaders = 0;
+        if (rd_kafka_message_headers(m, &hdrs) || !hdrs)
+                return;
+        size_t n = rd_kafka_header_cnt(hdrs);
+        if (n > t->headers_cap) {
+                t->headers = kco_realloc(t->headers, n * sizeof(*t->headers));
+                t->headers_cap = n;
+        }
+        for (size_t i = 0; i < n; i++) {
+                const char *name;
+                const void *val;
+                size_t len;
+                if (rd_kafka_header_get_all(hdrs, i, &name, &val, &len))
+                        break;
+                t->headers[rec->nheaders].key = name;
+                t->headers[rec->nheaders].value = val;
+                t->headers[rec->nheaders++].len = len;
+        }
+        rec->headers = t->headers;
+}
+
 /* Returns -1 if the task must stop. */
 static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         if (m->err) {
@@ -154,8 +182,9 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         rec.partition = m->partition;
         rec.offset = m->offset;
         rec.timestamp = rd_kafka_message_timestamp(m, NULL);
-        if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, &rec.key, &err) ||
-            kco_converter_convert(t->value_cv, topic, m->payload, m->len, &rec.value, &err) ||
+        kco_task_headers(t, m, &rec);
+        if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, t->arena, &rec.key, &err) ||
+            kco_converter_convert(t->value_cv, topic, m->payload, m->len, t->arena, &rec.value, &err) ||
             kco_sink_write(t->sink, &rec, &err)) {
                 if (err.retriable) {
                         kco_task_rewind(t, topic, m->partition, &err);
@@ -181,6 +210,7 @@ static void *kco_task_main(void *arg) {
                         rd_kafka_message_destroy(msgs[i]);
                         handled++;
                 }
+                kco_arena_reset(t->arena);
                 if (stop) {
                         t->failed = 1;
                         break;
@@ -205,8 +235,14 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
         kco_task_t *t = kco_calloc(1, sizeof(*t));
         t->id = id;
         t->conn = c;
-        t->key_cv = kco_converter_new(c->conf->key_converter, c->conf);
-        t->value_cv = kco_converter_new(c->conf->value_converter, c->conf);
+        t->key_cv = kco_converter_new(c->conf->key_converter, 1, c->conf, err);
+        t->value_cv = t->key_cv ? kco_converter_new(c->conf->value_converter, 0, c->conf, err) : NULL;
+        if (!t->value_cv) {
+                kco_converter_destroy(t->key_cv);
+                free(t);
+                return NULL;
+        }
+        t->arena = kco_arena_new(256 * 1024);
         t->sink = kco_sink_new(c->conf, c->store, &c->stats, id);
         kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit,
                                   kco_task_commit_result};
@@ -219,6 +255,7 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
                 kco_sink_destroy(t->sink);
                 kco_converter_destroy(t->key_cv);
                 kco_converter_destroy(t->value_cv);
+                kco_arena_destroy(t->arena);
                 free(t);
                 return NULL;
         }
@@ -231,6 +268,8 @@ int kco_task_join(kco_task_t *t) {
         kco_sink_destroy(t->sink);
         kco_converter_destroy(t->key_cv);
         kco_converter_destroy(t->value_cv);
+        kco_arena_destroy(t->arena);
+        free(t->headers);
         free(t);
         return failed;
 }
