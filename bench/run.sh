@@ -166,10 +166,11 @@ curl_multipart() {
   local sig=(--aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
   local url="http://$S3/bench/curl-mp.bin" id
   id=$(curl -sf "${sig[@]}" -X POST "$url?uploads=" | sed -n 's:.*<UploadId>\(.*\)</UploadId>.*:\1:p')
+  # each line "N FILE" is appended to sh's arguments: $1 dir, $2 url, $3 upload id, $4 part number, $5 file
   ls "$work/parts" | awk '{ printf "%d %s\n", NR, $1 }' |
-    xargs -P 8 -L 1 sh -c 'curl -sf -o /dev/null -D - -T "$3/$2" --aws-sigv4 "aws:amz:us-east-1:s3" \
-      --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$4?partNumber=$1&uploadId=$5" |
-      tr -d "\r" | sed -n "s/^[Ee][Tt][Aa][Gg]: *//p" >"$3/$1.etag"' _ "$work/parts" "$url" "$id" >/dev/null
+    xargs -P 8 -L 1 sh -c 'curl -sf -o /dev/null -D - -T "$1/$5" --aws-sigv4 "aws:amz:us-east-1:s3" \
+      --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$2?partNumber=$4&uploadId=$3" |
+      tr -d "\r" | sed -n "s/^[Ee][Tt][Aa][Gg]: *//p" >"$1/$4.etag"' _ "$work/parts" "$url" "$id"
   { echo "<CompleteMultipartUpload>"
     for f in $(ls "$work/parts" | grep etag | sort -n); do
       printf '<Part><PartNumber>%s</PartNumber><ETag>%s</ETag></Part>' "${f%.etag}" "$(cat "$work/parts/$f")"

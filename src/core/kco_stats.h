@@ -13,7 +13,8 @@
 typedef struct kco_stats_s {
         atomic_uint_fast64_t records_consumed; /* records handed to the sink */
         atomic_uint_fast64_t records_committed; /* in committed objects */
-        atomic_uint_fast64_t records_skipped;   /* tombstones ignored */
+        atomic_uint_fast64_t records_skipped;   /* tombstones ignored, bad records tolerated without a DLQ */
+        atomic_uint_fast64_t records_dlq;       /* bad records sent to the dead-letter topic */
         atomic_uint_fast64_t files_committed;
         atomic_uint_fast64_t files_discarded;
         atomic_uint_fast64_t bytes_committed;   /* object bytes, after compression */

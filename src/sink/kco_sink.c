@@ -39,6 +39,7 @@ typedef struct kco_tpw_s {
         int64_t count;          /* records in open files */
         int64_t base_ts;        /* timestamp of the first record in open files */
         char *cur_encoded;      /* encoded partition of the last record */
+        kco_schema_t *schema;   /* value schema of the last record in open files (a reference) */
         int64_t resume_offset;  /* first offset not in a committed object (-1 unknown) */
         int64_t last_offset;    /* offset of the last record seen (-1 none) */
         int64_t ready_offset;   /* offset to commit to Kafka (-1 none) */
@@ -112,9 +113,12 @@ static void kco_tpw_discard(kco_sink_t *s, kco_tpw_t *t, const char *why) {
         t->count = 0;
         free(t->cur_encoded);
         t->cur_encoded = NULL;
+        kco_schema_unref(t->schema);
+        t->schema = NULL;
 }
 
 static void kco_tpw_free(kco_tpw_t *t) {
+        kco_schema_unref(t->schema);
         free(t->files);
         free(t->topic);
         free(t->cur_encoded);
@@ -228,6 +232,8 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
         kco_stats_add(s->stats->records_committed, (uint64_t)records);
         t->nfiles = 0;
         t->count = 0;
+        kco_schema_unref(t->schema);
+        t->schema = NULL;
         t->resume_offset = last_offset + 1;
         t->ready_offset = last_offset + 1;
         kco_info("sink", "Files committed (%s). Target commit offset for %s-%d is %" PRId64, why, t->topic,
@@ -256,6 +262,29 @@ static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t 
         return f;
 }
 
+static int kco_sink_is_tombstone(const kco_record_t *rec) {
+        return rec->value.type == KCO_DATA_NULL || (rec->value.type == KCO_DATA_VALUE && rec->value.v->type == KCO_TYPE_NULL);
+}
+
+/* A record that is not written (tombstone ignored, bad record tolerated). With no open files nothing before it
+ * is pending, so the offset after it is ready to commit; otherwise the next commit covers it. */
+static void kco_tpw_skipped(kco_tpw_t *t, int64_t offset) {
+        if (offset > t->last_offset)
+                t->last_offset = offset;
+        if (t->resume_offset < 0)
+                t->resume_offset = offset;
+        if (t->nfiles == 0) {
+                t->resume_offset = offset + 1;
+                t->ready_offset = offset + 1;
+        }
+}
+
+void kco_sink_skip(kco_sink_t *s, const kco_record_t *rec) {
+        kco_tpw_t *t = kco_sink_find(s, rec->topic, rec->partition);
+        if (t)
+                kco_tpw_skipped(t, rec->offset);
+}
+
 int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         const kco_conf_t *c = s->conf;
         kco_tpw_t *t = kco_sink_find(s, rec->topic, rec->partition);
@@ -272,14 +301,13 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         t->last_offset = rec->offset;
         kco_stats_add(s->stats->records_consumed, 1);
 
-        if (rec->value.type == KCO_DATA_NULL && c->null_behavior != KCO_NULL_WRITE) {
+        if (kco_sink_is_tombstone(rec) && c->null_behavior != KCO_NULL_WRITE) {
                 if (c->null_behavior == KCO_NULL_FAIL)
-                        return kco_err_set(err, KCO_ERR_DATA, 0,
-                                           "%s-%d@%" PRId64 ": null value (tombstone) and behavior.on.null.values=fail",
-                                           rec->topic, (int)rec->partition, rec->offset);
+                        return kco_err_set(err, KCO_ERR_DATA, 0, "null value (tombstone) and behavior.on.null.values=fail");
                 kco_debug("sink", "%s-%d@%" PRId64 ": tombstone ignored", rec->topic, (int)rec->partition,
                           rec->offset);
                 kco_stats_add(s->stats->records_skipped, 1);
+                kco_tpw_skipped(t, rec->offset);
                 return 0;
         }
 
@@ -294,11 +322,20 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                         return -1;
         }
 
+        /* schema.compatibility=NONE: a different value schema starts new files */
+        const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
+        if (t->count > 0 && !kco_schema_equal(schema, t->schema)) {
+                if (kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
+                        return -1;
+        }
+
         kco_file_t *f = kco_tpw_file(s, t, rec, encoded, err);
         if (!f || kco_file_append(f, rec, err))
                 return -1;
-        if (t->count++ == 0)
+        if (t->count++ == 0) {
                 t->base_ts = rec->timestamp;
+                t->schema = schema ? kco_schema_ref(schema) : NULL;
+        }
         if (!t->cur_encoded || strcmp(t->cur_encoded, encoded)) {
                 free(t->cur_encoded);
                 t->cur_encoded = kco_strdup(encoded);

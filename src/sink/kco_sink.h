@@ -39,6 +39,9 @@ void kco_sink_revoke_all(kco_sink_t *s);
  */
 int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err);
 
+/* A record that is not written (a bad record tolerated by errors.tolerance=all): its offset counts as handled. */
+void kco_sink_skip(kco_sink_t *s, const kco_record_t *rec);
+
 /* Discards the partition's open files; returns the offset to consume from
  * again (the first offset not in a committed object), or -1 if unknown. */
 int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition);

@@ -551,6 +551,10 @@ static void kco_conf_apply(kco_conf_t *c, const kco_props_t *p, kco_props_t *giv
                         kco_props_set(c->consumer, k + 18, v);
                 else if (!strncmp(k, "consumer.", 9))
                         kco_props_set(c->consumer, k + 9, v);
+                else if (!strncmp(k, "producer.override.", 18))
+                        kco_props_set(c->producer, k + 18, v);
+                else if (!strncmp(k, "producer.", 9))
+                        kco_props_set(c->producer, k + 9, v);
                 const kco_conf_def_t *d = kco_conf_def_find(k);
                 if (d) {
                         kco_conf_set(c, d, v, errs);
@@ -608,6 +612,7 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
 kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector, kco_conf_errs_t *errs) {
         kco_conf_t *c = kco_calloc(1, sizeof(*c));
         c->consumer = kco_props_new();
+        c->producer = kco_props_new();
         c->raw = kco_props_new();
         kco_props_t *given = kco_props_new();
         kco_conf_errs_t ignored;
@@ -636,6 +641,7 @@ void kco_conf_destroy(kco_conf_t *c) {
                         kco_conf_list_free((kco_strlist_t *)field);
         }
         kco_props_destroy(c->consumer);
+        kco_props_destroy(c->producer);
         kco_props_destroy(c->raw);
         free(c);
 }
@@ -671,7 +677,10 @@ void kco_conf_write_docs(FILE *out) {
               "`consumer.override.<property>` in a connector file are passed to librdkafka. The program sets\n"
               "`group.id=connect-<name>`, `enable.auto.commit=false`, `enable.auto.offset.store=false` and, unless\n"
               "given, `auto.offset.reset=earliest` and\n"
-              "`queued.min.messages=1000000` (librdkafka counts it over all partitions of a task).\n\n"
+              "`queued.min.messages=1000000` (librdkafka counts it over all partitions of a task).\n"
+              "The dead-letter queue producer takes `producer.<property>` (worker) and\n"
+              "`producer.override.<property>` (connector) the same way; it always uses `acks=all` and\n"
+              "idempotence.\n\n"
               "Values are trimmed of surrounding whitespace unless the key says otherwise. Class names of the Java\n"
               "connector and of Kafka Connect are accepted as they are, and so are the short aliases listed.\n",
               out);

@@ -135,6 +135,8 @@ typedef struct kco_conf_s {
         /* librdkafka consumer properties: consumer.* (worker) and
          * consumer.override.* (connector), prefix stripped */
         kco_props_t *consumer;
+        /* librdkafka producer properties (dead-letter queue): producer.* and producer.override.* */
+        kco_props_t *producer;
         /* every key as given (for plugins that read their own keys) */
         kco_props_t *raw;
 } kco_conf_t;

@@ -17,6 +17,7 @@
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
 #include "kafka/kco_consumer.h"
+#include "kafka/kco_dlq.h"
 #include "sink/kco_sink.h"
 #include "worker/kco_connector.h"
 
@@ -33,6 +34,7 @@ struct kco_task_s {
         kco_header_t *headers;
         size_t headers_cap;
         kco_sink_t *sink;
+        kco_dlq_t *dlq; /* errors.deadletterqueue.topic.name; NULL when unset */
         int failed;
         int backoff_ms;
         time_t last_commit_warn; /* failed commits are retried every round; warn once in a while */
@@ -81,13 +83,26 @@ static void kco_task_commit_result(void *opaque, const char *topic, int32_t part
         }
 }
 
-/* Commits every offset the sink reports ready (their objects are durable). */
-static void kco_task_commit(kco_task_t *t, int async) {
+/* Commits every offset the sink reports ready (their objects are durable and
+ * their dead-letter records acknowledged). Returns -1 if the dead-letter
+ * queue failed: then nothing is committed and the task must stop. */
+static int kco_task_commit(kco_task_t *t, int async) {
+        if (t->dlq) {
+                kco_err_t err;
+                kco_err_clear(&err);
+                if (kco_dlq_flush(t->dlq, 30000, &err)) {
+                        kco_error("task", "task %s-%d: %s; no offset committed past it", t->conn->conf->name, t->id,
+                                  err.msg);
+                        t->failed = 1;
+                        return -1;
+                }
+        }
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
         kco_sink_foreach_ready(t->sink, kco_task_add_ready, l);
         if (l->cnt)
                 kco_consumer_commit(t->consumer, l, async);
         rd_kafka_topic_partition_list_destroy(l);
+        return 0;
 }
 
 static void kco_task_revoke_commit(void *opaque) {
@@ -159,6 +174,40 @@ static void kco_task_headers(kco_task_t *t, rd_kafka_message_t *m, kco_record_t 
         rec->headers = t->headers;
 }
 
+/* A bad record with errors.tolerance=all: to the dead-letter topic (if any),
+ * logged if asked, and counted as handled. Returns -1 if the task must stop. */
+static int kco_task_tolerate(kco_task_t *t, rd_kafka_message_t *m, const kco_record_t *rec, kco_stage_t stage,
+                             const kco_err_t *why) {
+        const kco_conf_t *c = t->conn->conf;
+        if (t->dlq) {
+                kco_err_t err;
+                kco_err_clear(&err);
+                if (kco_dlq_send(t->dlq, m, stage, why, &err)) {
+                        kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s (record: %s)", c->name,
+                                  t->id, rec->topic, (int)rec->partition, rec->offset, err.msg, why->msg);
+                        return -1;
+                }
+                kco_stats_add(t->conn->stats.records_dlq, 1);
+        } else {
+                kco_stats_add(t->conn->stats.records_skipped, 1);
+        }
+        if (c->errors_log) {
+                if (c->errors_log_messages)
+                        kco_warn("task", "task %s-%d: bad record %s-%d offset %" PRId64 " %s: %s (key %.*s, value "
+                                         "%.*s)",
+                                 c->name, t->id, rec->topic, (int)rec->partition, rec->offset,
+                                 t->dlq ? "sent to the dead-letter topic" : "skipped", why->msg,
+                                 (int)(m->key_len > 256 ? 256 : m->key_len), m->key ? (const char *)m->key : "",
+                                 (int)(m->len > 256 ? 256 : m->len), m->payload ? (const char *)m->payload : "");
+                else
+                        kco_warn("task", "task %s-%d: bad record %s-%d offset %" PRId64 " %s: %s", c->name, t->id,
+                                 rec->topic, (int)rec->partition, rec->offset,
+                                 t->dlq ? "sent to the dead-letter topic" : "skipped", why->msg);
+        }
+        kco_sink_skip(t->sink, rec);
+        return 0;
+}
+
 /* Returns -1 if the task must stop. */
 static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         if (m->err) {
@@ -183,15 +232,22 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         rec.offset = m->offset;
         rec.timestamp = rd_kafka_message_timestamp(m, NULL);
         kco_task_headers(t, m, &rec);
+        kco_stage_t stage = KCO_STAGE_KEY_CONVERTER;
         if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, t->arena, &rec.key, &err) ||
-            kco_converter_convert(t->value_cv, topic, m->payload, m->len, t->arena, &rec.value, &err) ||
-            kco_sink_write(t->sink, &rec, &err)) {
+            (stage = KCO_STAGE_VALUE_CONVERTER,
+             kco_converter_convert(t->value_cv, topic, m->payload, m->len, t->arena, &rec.value, &err)) ||
+            (stage = KCO_STAGE_TASK_PUT, kco_sink_write(t->sink, &rec, &err))) {
                 if (err.retriable) {
                         kco_task_rewind(t, topic, m->partition, &err);
                         return 0;
                 }
+                if (err.code == KCO_ERR_DATA && t->conn->conf->errors_tolerance == KCO_ERRORS_ALL)
+                        return kco_task_tolerate(t, m, &rec, stage, &err);
                 kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s", t->conn->conf->name, t->id,
                           topic, (int)m->partition, m->offset, err.msg);
+                if (err.code == KCO_ERR_DATA)
+                        kco_error("task", "(errors.tolerance=all would skip such records%s)",
+                                  *t->conn->conf->dlq_topic ? " to the dead-letter topic" : "");
                 return -1;
         }
         return 0;
@@ -211,13 +267,14 @@ static void *kco_task_main(void *arg) {
                         handled++;
                 }
                 kco_arena_reset(t->arena);
-                if (stop) {
+                if (stop || t->failed) {
                         t->failed = 1;
                         break;
                 }
                 if (handled && !t->nrewound)
                         t->backoff_ms = 0;
-                kco_task_commit(t, 1);
+                if (kco_task_commit(t, 1))
+                        break;
         }
         kco_task_clear_rewound(t);
         if (t->failed) {
@@ -243,6 +300,16 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
                 return NULL;
         }
         t->arena = kco_arena_new(256 * 1024);
+        if (c->conf->errors_tolerance == KCO_ERRORS_ALL && *c->conf->dlq_topic) {
+                t->dlq = kco_dlq_new(c->conf, id, err);
+                if (!t->dlq) {
+                        kco_converter_destroy(t->key_cv);
+                        kco_converter_destroy(t->value_cv);
+                        kco_arena_destroy(t->arena);
+                        free(t);
+                        return NULL;
+                }
+        }
         t->sink = kco_sink_new(c->conf, c->store, &c->stats, id);
         kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit,
                                   kco_task_commit_result};
@@ -255,6 +322,7 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
                 kco_sink_destroy(t->sink);
                 kco_converter_destroy(t->key_cv);
                 kco_converter_destroy(t->value_cv);
+                kco_dlq_destroy(t->dlq);
                 kco_arena_destroy(t->arena);
                 free(t);
                 return NULL;
@@ -268,6 +336,7 @@ int kco_task_join(kco_task_t *t) {
         kco_sink_destroy(t->sink);
         kco_converter_destroy(t->key_cv);
         kco_converter_destroy(t->value_cv);
+        kco_dlq_destroy(t->dlq);
         kco_arena_destroy(t->arena);
         free(t->headers);
         free(t);
