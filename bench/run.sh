@@ -58,7 +58,7 @@ run_ours() { # name format converter
   mkdir -p "$out"
   cat >"$work/$name.properties" <<P
 name=$name
-topics=bench
+topics=${TOPIC:-bench}
 tasks.max=1
 format.class=$fmt
 value.converter=$conv
@@ -121,6 +121,41 @@ echo
 row "kcat -C to /dev/null" "$kcat_s" "$kcat_rss"; echo
 row "ours ByteArrayFormat, 1 task" "$ba_s" "$ba_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$ba_s")" "$ba_wall"
 row "ours JsonFormat, 1 task" "$js_s" "$js_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$js_s")" "$js_wall"
+
+# ---- Avro: the same records as Confluent Avro (encoded by avsc, schema in a registry double) -> AvroFormat ----
+mkfifo "$work/reg.in"
+exec 8<>"$work/reg.in"
+node tests/node/schema-registry.mjs <"$work/reg.in" >"$work/reg.out" 2>"$work/reg.err" &
+regpid=$!
+for _ in $(seq 200); do grep -q LISTEN= "$work/reg.out" 2>/dev/null && break; sleep 0.05; done
+REG="http://$(sed -n 's/^LISTEN=//p' "$work/reg.out")"
+cat >"$work/click.avsc" <<'A'
+{"type": "record", "name": "Click", "namespace": "com.example", "fields": [
+  {"name": "id", "type": "long"}, {"name": "ts", "type": "string"}, {"name": "user", "type": "string"},
+  {"name": "type", "type": "string"}, {"name": "page", "type": "string"}, {"name": "ua", "type": "string"},
+  {"name": "session", "type": "string"}, {"name": "amount", "type": "double"}]}
+A
+node tests/node/avro-produce.mjs --schema "$work/click.avsc" --records "$work/part.jsonl" --topic bench-avro \
+  --registry "$REG" >"$work/part.frames" 2>"$work/avro-produce.err"
+avro_bytes=$(( $(stat -c %s "$work/part.frames") * PARTITIONS ))
+for p in $(seq 0 $((PARTITIONS - 1))); do
+  "$BUILD/kco-produce" "$B" bench-avro "$p" <"$work/part.frames" >/dev/null
+done
+t0=$(now)
+/usr/bin/time -f %M -o "$work/kcat-avro.rss" kcat -C -b "$B" -t bench-avro -o beginning -e -q -f '%s\n' >/dev/null
+kcat_avro_s=$(calc "$(now)-$t0")
+export EXTRA="value.converter.schema.registry.url=$REG"
+read -r av_wall av_s av_rss < <(TOPIC=bench-avro best_of bench-avro avro avro)
+unset EXTRA
+avro_recs=$(sed -n 's/.*] File [^ ]* committed (\([0-9]*\) records.*/\1/p' "$work/bench-avro-1.log" | awk '{ n += $1 } END { print n }')
+exec 8>&-
+kill "$regpid" 2>/dev/null || true
+printf '%-34s %8.2f s %12s rec/s %8s MB/s\n' "kcat -C Avro topic to /dev/null" "$kcat_avro_s" \
+  "$(calc "int($RECORDS/$kcat_avro_s)")" "$(calc "round($avro_bytes/1e6/$kcat_avro_s,1)")"
+printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat (Avro topic)  (%s records read back)\n' \
+  "ours AvroConverter -> AvroFormat" "$av_s" "$(calc "int($RECORDS/$av_s)")" \
+  "$(calc "round($avro_bytes/1e6/$av_s,1)")" "$(calc "round($av_rss/1024,1)")" "$(calc "$kcat_avro_s/$av_s")" "$avro_recs"
+"$BUILD/kco-bench-codec" "$work/part.frames" "$work/click.avsc"
 
 # ---- object store: one 64 MiB object through our store vs curl, to the same S3 server (s3rver, SigV4) ----
 mkfifo "$work/s3.in"

@@ -6,7 +6,9 @@
  * written as a JSON string (invalid UTF-8 replaced by U+FFFD, as Java's
  * StringConverter decodes it). Bytes are written as a base64 JSON string, as
  * Kafka Connect's JsonConverter renders BYTES. A tombstone (only with
- * behavior.on.null.values=write) is the line "null".
+ * behavior.on.null.values=write) is the line "null". A typed value (JsonConverter,
+ * AvroConverter) is written as Kafka Connect's JsonConverter with
+ * schemas.enable=false serializes it (kco_json_write_value).
  *
  * Deliberate difference from the Java connector, which writes a String value
  * as a quoted JSON string even when it holds JSON: users of JSON topics expect
@@ -16,97 +18,99 @@
  */
 #include "format/kco_format.h"
 #include "format/kco_json_scan.h"
+#include "format/kco_json_write.h"
+#include "format/kco_metadata.h"
 
-static const char kco_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+#include <stdlib.h>
 
-static void kco_format_json_base64(const unsigned char *p, size_t n, kco_buf_t *out) {
-        kco_buf_reserve(out, (n + 2) / 3 * 4 + 2);
-        char *o = out->data + out->len;
-        *o++ = '"';
-        size_t i = 0;
-        for (; i + 3 <= n; i += 3) {
-                unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-                *o++ = kco_b64[v >> 18];
-                *o++ = kco_b64[(v >> 12) & 63];
-                *o++ = kco_b64[(v >> 6) & 63];
-                *o++ = kco_b64[v & 63];
-        }
-        if (i < n) {
-                unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
-                *o++ = kco_b64[v >> 18];
-                *o++ = kco_b64[(v >> 12) & 63];
-                *o++ = i + 1 < n ? kco_b64[(v >> 6) & 63] : '=';
-                *o++ = '=';
-        }
-        *o++ = '"';
-        out->len = (size_t)(o - out->data);
-}
+#include "core/kco_mem.h"
 
-/* Appends s as a JSON string literal. */
-static void kco_format_json_string(const char *s, size_t n, kco_buf_t *out) {
-        static const char hex[] = "0123456789abcdef";
-        const unsigned char *p = (const unsigned char *)s;
-        kco_buf_reserve(out, n + 2);
-        kco_buf_putc(out, '"');
-        size_t i = 0;
-        while (i < n) {
-                size_t run = i;
-                while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
-                        run++;
-                kco_buf_append(out, p + i, run - i);
-                i = run;
-                if (i >= n)
-                        break;
-                unsigned c = p[i];
-                if (c == '"' || c == '\\') {
-                        char esc[2] = {'\\', (char)c};
-                        kco_buf_append(out, esc, 2);
-                        i++;
-                } else if (c < 0x20) {
-                        const char *short_esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
-                        if (short_esc) {
-                                kco_buf_append(out, short_esc, 2);
-                        } else {
-                                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                                kco_buf_append(out, u, 6);
-                        }
-                        i++;
-                } else {
-                        size_t len = kco_utf8_char_len((const char *)p + i, n - i);
-                        if (len) {
-                                kco_buf_append(out, p + i, len);
-                                i += len;
-                        } else {
-                                kco_buf_append(out, "\xef\xbf\xbd", 3); /* U+FFFD */
-                                i++;
-                        }
-                }
-        }
-        kco_buf_putc(out, '"');
-}
+/* With format.metadata.fields.enable, a writer that can add the metadata to
+ * StringConverter text holding a JSON object (other values arrive with the
+ * metadata already added by the sink). */
+typedef struct kco_json_writer_s {
+        kco_format_writer_t base;
+        kco_metadata_t *meta;
+        kco_arena_t *arena;
+} kco_json_writer_t;
 
 static const char *kco_format_json_extension(const kco_format_t *fmt) {
         (void)fmt;
         return ".json";
 }
 
+static kco_format_writer_t *kco_format_json_open(kco_format_t *fmt, kco_buf_t *out, kco_err_t *err) {
+        if (!fmt->conf->metadata_fields)
+                return kco_format_plain_open(fmt, out, err);
+        kco_json_writer_t *w = kco_calloc(1, sizeof(*w));
+        w->base.fmt = fmt;
+        w->meta = kco_metadata_new();
+        w->arena = kco_arena_new(4096);
+        return &w->base;
+}
+
+static void kco_format_json_discard(kco_format_writer_t *fw) {
+        if (fw->fmt->conf->metadata_fields) {
+                kco_json_writer_t *w = (kco_json_writer_t *)fw;
+                kco_metadata_destroy(w->meta);
+                kco_arena_destroy(w->arena);
+        }
+        kco_format_plain_discard(fw);
+}
+
+static int kco_format_json_close(kco_format_writer_t *fw, kco_buf_t *out, kco_err_t *err) {
+        (void)out, (void)err;
+        kco_format_json_discard(fw);
+        return 0;
+}
+
+/* The object's text on one line with the metadata members before its closing brace. */
+static int kco_format_json_object_meta(kco_json_writer_t *w, const kco_record_t *rec, kco_buf_t *out,
+                                       kco_err_t *err) {
+        size_t mark = out->len;
+        kco_json_scan_to_line(rec->value.ptr, rec->value.len, out);
+        while (out->len > mark && out->data[out->len - 1] != '}')
+                out->len--; /* trailing spaces */
+        out->len--;         /* the closing brace */
+        size_t j = out->len;
+        while (j > mark && (out->data[j - 1] == ' '))
+                j--;
+        out->len = j;
+        if (out->data[j - 1] != '{')
+                kco_buf_putc(out, ',');
+        kco_arena_reset(w->arena);
+        if (kco_metadata_append_json(w->meta, rec, w->arena, out, err)) {
+                out->len = mark;
+                return -1;
+        }
+        kco_buf_putc(out, '}');
+        return 0;
+}
+
 static int kco_format_json_write(kco_format_writer_t *w, const kco_record_t *rec, kco_buf_t *out, kco_err_t *err) {
-        (void)w;
         const kco_data_t *v = &rec->value;
+        if (w->fmt->conf->metadata_fields && kco_metadata_json_object(v)) {
+                if (kco_format_json_object_meta((kco_json_writer_t *)w, rec, out, err))
+                        return -1;
+                kco_buf_putc(out, '\n');
+                return 0;
+        }
         switch (v->type) {
         case KCO_DATA_VALUE:
-                return kco_err_set(err, KCO_ERR_DATA, 0, "JsonFormat: typed values are not written yet");
+                if (kco_json_write_value(v->v, out, err))
+                        return -1; /* nothing appended */
+                break;
         case KCO_DATA_NULL:
                 kco_buf_append(out, "null", 4);
                 break;
         case KCO_DATA_BYTES:
-                kco_format_json_base64((const unsigned char *)v->ptr, v->len, out);
+                kco_json_write_base64((const unsigned char *)v->ptr, v->len, out);
                 break;
         case KCO_DATA_STRING:
                 if (kco_json_scan_valid(v->ptr, v->len))
                         kco_json_scan_to_line(v->ptr, v->len, out);
                 else
-                        kco_format_json_string(v->ptr, v->len, out);
+                        kco_json_write_string(v->ptr, v->len, out);
                 break;
         }
         kco_buf_putc(out, '\n');
@@ -114,6 +118,6 @@ static int kco_format_json_write(kco_format_writer_t *w, const kco_record_t *rec
 }
 
 const kco_format_ops_t kco_format_json_ops = {
-        "JsonFormat",         kco_format_json_extension, kco_format_plain_open,
-        kco_format_json_write, kco_format_plain_close,     kco_format_plain_discard,
+        "JsonFormat",         kco_format_json_extension, kco_format_json_open,
+        kco_format_json_write, kco_format_json_close,      kco_format_json_discard,
 };

@@ -21,6 +21,7 @@ struct kco_dlq_s {
         int task_id;
         const char *key_converter;   /* Java class names for __connect.errors.class.name */
         const char *value_converter;
+        rd_kafka_queue_t *admin_q; /* the answer to CreateTopics, until it arrives */
         int pending;
         int failed;
         char fail_msg[256];
@@ -44,7 +45,9 @@ static void kco_dlq_log_cb(const rd_kafka_t *rk, int level, const char *fac, con
                 kco_debug("dlq", "%s: %s", fac, buf);
 }
 
-/* Creates the topic (one partition, as Connect does); an existing topic is fine. */
+/* Asks for the topic (one partition, as Connect does) without waiting: the
+ * answer is logged when it arrives (kco_dlq_admin_poll). Records produced
+ * meanwhile wait in the producer for the topic's metadata. */
 static void kco_dlq_create_topic(kco_dlq_t *d, int replication) {
         char e[256];
         rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(d->topic, 1, replication, e, sizeof(e));
@@ -52,31 +55,40 @@ static void kco_dlq_create_topic(kco_dlq_t *d, int replication) {
                 kco_warn("dlq", "dead-letter topic %s: %s", d->topic, e);
                 return;
         }
-        rd_kafka_queue_t *q = rd_kafka_queue_new(d->rk);
-        rd_kafka_CreateTopics(d->rk, &nt, 1, NULL, q);
-        rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 15000);
-        const rd_kafka_CreateTopics_result_t *res = ev ? rd_kafka_event_CreateTopics_result(ev) : NULL;
-        if (!res) {
-                kco_warn("dlq", "dead-letter topic %s: no answer to CreateTopics%s%s; relying on auto-creation",
-                         d->topic, ev ? ": " : "", ev ? rd_kafka_event_error_string(ev) : "");
-        } else if (rd_kafka_event_error(ev)) {
-                kco_warn("dlq", "dead-letter topic %s: %s; relying on auto-creation", d->topic,
-                         rd_kafka_event_error_string(ev));
+        d->admin_q = rd_kafka_queue_new(d->rk);
+        rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(d->rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+        rd_kafka_AdminOptions_set_request_timeout(o, 30000, e, sizeof(e));
+        rd_kafka_CreateTopics(d->rk, &nt, 1, o, d->admin_q);
+        rd_kafka_AdminOptions_destroy(o);
+        rd_kafka_NewTopic_destroy(nt);
+}
+
+/* Logs the outcome of the topic creation once it is known. */
+static void kco_dlq_admin_poll(kco_dlq_t *d) {
+        if (!d->admin_q)
+                return;
+        rd_kafka_event_t *ev = rd_kafka_queue_poll(d->admin_q, 0);
+        if (!ev)
+                return;
+        const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);
+        if (!res || rd_kafka_event_error(ev)) {
+                kco_warn("dlq", "dead-letter topic %s: cannot create it: %s; relying on the broker's auto-creation",
+                         d->topic, rd_kafka_event_error_string(ev));
         } else {
                 size_t n = 0;
                 const rd_kafka_topic_result_t **tr = rd_kafka_CreateTopics_result_topics(res, &n);
                 rd_kafka_resp_err_t te = n ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR_NO_ERROR;
+                const char *msg = n ? rd_kafka_topic_result_error_string(tr[0]) : NULL;
                 if (te == RD_KAFKA_RESP_ERR_NO_ERROR)
                         kco_info("dlq", "created dead-letter topic %s", d->topic);
                 else if (te != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
-                        kco_warn("dlq", "dead-letter topic %s: %s; relying on auto-creation", d->topic,
-                                 rd_kafka_topic_result_error_string(tr[0]) ? rd_kafka_topic_result_error_string(tr[0])
-                                                                          : rd_kafka_err2str(te));
+                        kco_warn("dlq", "dead-letter topic %s: cannot create it: %s; relying on the broker's "
+                                        "auto-creation",
+                                 d->topic, msg ? msg : rd_kafka_err2str(te));
         }
-        if (ev)
-                rd_kafka_event_destroy(ev);
-        rd_kafka_queue_destroy(q);
-        rd_kafka_NewTopic_destroy(nt);
+        rd_kafka_event_destroy(ev);
+        rd_kafka_queue_destroy(d->admin_q);
+        d->admin_q = NULL;
 }
 
 kco_dlq_t *kco_dlq_new(const kco_conf_t *conf, int task_id, kco_err_t *err) {
@@ -129,6 +141,8 @@ kco_dlq_t *kco_dlq_new(const kco_conf_t *conf, int task_id, kco_err_t *err) {
 void kco_dlq_destroy(kco_dlq_t *d) {
         if (!d)
                 return;
+        if (d->admin_q)
+                rd_kafka_queue_destroy(d->admin_q);
         if (d->rk) {
                 if (d->pending)
                         rd_kafka_flush(d->rk, 5000);
@@ -185,10 +199,12 @@ int kco_dlq_send(kco_dlq_t *d, const rd_kafka_message_t *m, kco_stage_t stage, c
         }
         d->pending++;
         rd_kafka_poll(d->rk, 0);
+        kco_dlq_admin_poll(d);
         return 0;
 }
 
 int kco_dlq_flush(kco_dlq_t *d, int timeout_ms, kco_err_t *err) {
+        kco_dlq_admin_poll(d);
         if (d->pending)
                 rd_kafka_flush(d->rk, timeout_ms);
         else

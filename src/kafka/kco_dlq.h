@@ -21,8 +21,8 @@ typedef struct kco_dlq_s kco_dlq_t;
 /* Where in the pipeline the record failed (Connect's stage names). */
 typedef enum { KCO_STAGE_KEY_CONVERTER, KCO_STAGE_VALUE_CONVERTER, KCO_STAGE_TASK_PUT } kco_stage_t;
 
-/* NULL with err set when the producer cannot be created. Creates the topic if missing (a failure to create
- * it is logged; producing then relies on the broker's auto-creation). */
+/* NULL with err set when the producer cannot be created. Asks for the topic to be created without waiting
+ * (the outcome is logged; if it fails, producing relies on the broker's auto-creation). */
 kco_dlq_t *kco_dlq_new(const kco_conf_t *conf, int task_id, kco_err_t *err);
 void kco_dlq_destroy(kco_dlq_t *d);
 

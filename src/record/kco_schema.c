@@ -130,6 +130,79 @@ int kco_schema_finish(kco_schema_t *root, char *why, size_t whylen) {
         return kco_schema_finish_node(root, why, whylen);
 }
 
+static void kco_value_copy_into(kco_arena_t *a, kco_value_t *dst, const kco_value_t *v) {
+        *dst = *v;
+        switch (v->type) {
+        case KCO_TYPE_STRING:
+        case KCO_TYPE_BYTES:
+                dst->u.s.ptr = kco_arena_strndup(a, v->u.s.ptr, v->u.s.len);
+                break;
+        case KCO_TYPE_ARRAY:
+        case KCO_TYPE_MAP:
+        case KCO_TYPE_STRUCT: {
+                size_t n = v->type == KCO_TYPE_MAP ? 2 * v->u.c.n : v->u.c.n;
+                dst->u.c.items = kco_arena_alloc(a, (n ? n : 1) * sizeof(kco_value_t));
+                for (size_t i = 0; i < n; i++)
+                        kco_value_copy_into(a, &dst->u.c.items[i], &v->u.c.items[i]);
+                break;
+        }
+        default:
+                break;
+        }
+}
+
+kco_value_t *kco_value_copy(kco_arena_t *arena, const kco_value_t *v) {
+        kco_value_t *dst = kco_arena_alloc(arena, sizeof(*dst));
+        kco_value_copy_into(arena, dst, v);
+        return dst;
+}
+
+/* Points the schema of every node of a copied default value at the copy's schema nodes. */
+static void kco_value_reschema(kco_value_t *v, const kco_schema_t *s) {
+        v->schema = s;
+        if (!s)
+                return;
+        if (v->type == KCO_TYPE_ARRAY)
+                for (size_t i = 0; i < v->u.c.n; i++)
+                        kco_value_reschema(&v->u.c.items[i], s->value);
+        else if (v->type == KCO_TYPE_MAP)
+                for (size_t i = 0; i < v->u.c.n; i++) {
+                        kco_value_reschema(&v->u.c.items[2 * i], s->key);
+                        kco_value_reschema(&v->u.c.items[2 * i + 1], s->value);
+                }
+        else if (v->type == KCO_TYPE_STRUCT)
+                for (size_t i = 0; i < v->u.c.n && i < s->nfields; i++)
+                        kco_value_reschema(&v->u.c.items[i], s->fields[i].schema);
+}
+
+kco_schema_t *kco_schema_copy(kco_schema_t *root, const kco_schema_t *src) {
+        kco_schema_t *s = kco_schema_node(root, src->type);
+        s->optional = src->optional;
+        kco_schema_set_name(s, src->name);
+        s->has_version = src->has_version;
+        s->version = src->version;
+        kco_schema_set_doc(s, src->doc);
+        for (size_t i = 0; i < src->nparams; i++)
+                kco_schema_add_param(s, src->params[i].key, src->params[i].value);
+        s->logical = src->logical;
+        s->scale = src->scale;
+        if (src->key)
+                s->key = kco_schema_copy(root, src->key);
+        if (src->value)
+                s->value = kco_schema_copy(root, src->value);
+        if (src->type == KCO_TYPE_STRUCT) {
+                kco_schema_alloc_fields(s, src->nfields);
+                for (size_t i = 0; i < src->nfields; i++)
+                        kco_schema_set_field(s, i, src->fields[i].name, kco_schema_copy(root, src->fields[i].schema));
+        }
+        if (src->default_value) {
+                kco_value_t *d = kco_value_copy(root->arena, src->default_value);
+                kco_value_reschema(d, s);
+                s->default_value = d;
+        }
+        return s;
+}
+
 kco_schema_t *kco_schema_ref(const kco_schema_t *s) {
         if (kco_schema_static(s))
                 return (kco_schema_t *)s;

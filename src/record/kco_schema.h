@@ -102,6 +102,11 @@ const kco_field_t *kco_schema_field(const kco_schema_t *s, const char *name);
  * why (e.g. a Decimal without a numeric scale). Call once the tree is complete. */
 int kco_schema_finish(kco_schema_t *root, char *why, size_t whylen);
 
+/* A deep copy of src (any tree) as a node of root's tree, default values included. */
+kco_schema_t *kco_schema_copy(kco_schema_t *root, const kco_schema_t *src);
+/* A deep copy of v into arena (strings included). */
+kco_value_t *kco_value_copy(kco_arena_t *arena, const kco_value_t *v);
+
 kco_schema_t *kco_schema_ref(const kco_schema_t *s);   /* s must be a root; returns it */
 void kco_schema_unref(const kco_schema_t *s);          /* NULL is fine */
 

@@ -28,6 +28,7 @@
 #include "format/kco_format.h"
 #include "partition/kco_partitioner.h"
 #include "sink/kco_file.h"
+#include "format/kco_metadata.h"
 
 typedef struct kco_tpw_s {
         struct kco_tpw_s *next; /* hash chain */
@@ -59,6 +60,8 @@ struct kco_sink_s {
         size_t nbuckets;
         size_t ntpw;
         kco_buf_t enc; /* scratch: encoded partition */
+        kco_metadata_t *meta;   /* format.metadata.fields.enable */
+        kco_arena_t *meta_arena; /* the value with metadata of the record being written */
 };
 
 static size_t kco_sink_hash(const char *topic, int32_t partition) {
@@ -88,6 +91,10 @@ kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *s
         s->nbuckets = 64;
         s->buckets = kco_calloc(s->nbuckets, sizeof(*s->buckets));
         kco_buf_init(&s->enc);
+        if (conf->metadata_fields) {
+                s->meta = kco_metadata_new();
+                s->meta_arena = kco_arena_new(16 * 1024);
+        }
         return s;
 }
 
@@ -198,6 +205,8 @@ void kco_sink_destroy(kco_sink_t *s) {
         kco_format_destroy(s->fmt);
         kco_partitioner_destroy(s->pt);
         kco_buf_free(&s->enc);
+        kco_metadata_destroy(s->meta);
+        kco_arena_destroy(s->meta_arena);
         free(s->ext);
         free(s);
 }
@@ -239,6 +248,12 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
         kco_info("sink", "Files committed (%s). Target commit offset for %s-%d is %" PRId64, why, t->topic,
                  (int)t->partition, t->ready_offset);
         return 0;
+}
+
+static void kco_tpw_drop_file(kco_tpw_t *t, int i) {
+        kco_file_abort(t->files[i]);
+        t->files[i] = t->files[--t->nfiles];
+        t->last_file = 0;
 }
 
 static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t *rec, const char *encoded,
@@ -324,18 +339,33 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
 
         /* schema.compatibility=NONE: a different value schema starts new files */
         const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
-        if (t->count > 0 && !kco_schema_equal(schema, t->schema)) {
+        int tombstone = kco_sink_is_tombstone(rec); /* (written) tombstones join the open files */
+        if (t->count > 0 && !tombstone && !kco_schema_equal(schema, t->schema)) {
                 if (kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
                         return -1;
         }
 
-        kco_file_t *f = kco_tpw_file(s, t, rec, encoded, err);
-        if (!f || kco_file_append(f, rec, err))
-                return -1;
-        if (t->count++ == 0) {
-                t->base_ts = rec->timestamp;
-                t->schema = schema ? kco_schema_ref(schema) : NULL;
+        kco_record_t with_meta;
+        const kco_record_t *out = rec;
+        if (s->meta && !(c->format == KCO_FORMAT_JSON && kco_metadata_json_object(&rec->value))) {
+                kco_arena_reset(s->meta_arena);
+                with_meta = *rec;
+                if (kco_metadata_apply(s->meta, rec, s->meta_arena, &with_meta.value, err))
+                        return -1;
+                out = &with_meta;
         }
+        kco_file_t *f = kco_tpw_file(s, t, rec, encoded, err);
+        if (!f)
+                return -1;
+        if (kco_file_append(f, out, err)) {
+                if (f->records == 0) /* a file the failed record opened: nothing in it */
+                        kco_tpw_drop_file(t, t->last_file);
+                return -1;
+        }
+        if (t->count++ == 0)
+                t->base_ts = rec->timestamp;
+        if (!t->schema && schema && !tombstone)
+                t->schema = kco_schema_ref(schema);
         if (!t->cur_encoded || strcmp(t->cur_encoded, encoded)) {
                 free(t->cur_encoded);
                 t->cur_encoded = kco_strdup(encoded);

@@ -3,9 +3,9 @@
 #   . "$(dirname "$0")/lib.sh"
 #
 # Owns: the test's scratch directory ($KCO_TEST_DIR, under $BUILD/test-tmp),
-# the mock broker helper process (kco-mock-broker), the Node object-store
-# peers (tests/node: S3 server, OSS gateway, fault proxy) and the worker
-# process under test, and their cleanup on exit. Runs in the test's own shell; the
+# the mock broker helper process (kco-mock-broker), the Node peers
+# (tests/node: S3 server, OSS gateway, fault proxy, schema registry) and the
+# worker process under test, and their cleanup on exit. Runs in the test's own shell; the
 # start/stop functions must be called from it, not from $(...) subshells.
 # Must never: leave a process behind, or set an EXIT trap a test can clobber
 # (a test registers its own cleanups with kco_on_exit instead).
@@ -27,6 +27,12 @@
 #               HOST:PORT (exports PROXY_ENDPOINT, PROXY_LOG), proxy_cmd
 #               COMMAND... (see tests/node/fault-proxy.mjs), s3_stop,
 #               oss_gateway_stop, fault_proxy_stop, sign_vectors <shapes
+# Registry:     registry_start [--user U:P] (exports REGISTRY=http://HOST:PORT,
+#               REGISTRY_LOG), registry_cmd COMMAND... (see
+#               tests/node/schema-registry.mjs), registry_stop
+# Avro data:    produce_avro TOPIC SCHEMA RECORDS [PARTITION [OPTION...]],
+#               produce_frames TOPIC [PARTITION] <frames, avro_read FILE...,
+#               avro_schema FILE (corpus: tests/integration/data/avro)
 # Worker:       worker_props FILE [k=v]..., connector_props FILE [k=v]...,
 #               worker_start PROPS..., worker_stop, worker_wait (WORKER_RC)
 # Waiting:      wait_for [-t SECS] CMD..., at_least N CMD..., output_is TEXT
@@ -62,6 +68,7 @@ WORKER_PID=
 S3_PID=
 OSS_GW_PID=
 PROXY_PID=
+REGISTRY_PID=
 
 # ---- basics ---------------------------------------------------------------
 
@@ -174,7 +181,7 @@ _kco_check_alive() {
                 fail "the mock broker exited unexpectedly with status $rc"
         fi
         local v
-        for v in S3_PID OSS_GW_PID PROXY_PID; do
+        for v in S3_PID OSS_GW_PID PROXY_PID REGISTRY_PID; do
                 if [[ -n ${!v} ]] && ! kill -0 "${!v}" 2>/dev/null; then
                         wait "${!v}" || rc=$?
                         printf -v "$v" '%s' ''
@@ -438,6 +445,7 @@ _kco_node_stop() {
 }
 
 _kco_node_stop_all() {
+        _kco_node_stop REGISTRY_PID || true
         _kco_node_stop PROXY_PID || true
         _kco_node_stop S3_PID || true
         _kco_node_stop OSS_GW_PID || true
@@ -447,7 +455,7 @@ _kco_node_stop_all() {
 # $KCO_TEST_DIR).
 _kco_node_tails() {
         local f
-        for f in "$KCO_TEST_DIR"/{s3,oss-gw,proxy}.*.log; do
+        for f in "$KCO_TEST_DIR"/{s3,oss-gw,proxy,registry}.*.log; do
                 [[ -f $f ]] && _kco_tail "$f" 10
         done
         return 0
@@ -548,6 +556,182 @@ fault_proxy_stop() {
 # per shape.
 sign_vectors() {
         node "$KCO_ROOT/tests/node/sign-vectors.mjs"
+}
+
+# ---- schema registry and Avro data -----------------------------------------
+# The registry is tests/node/schema-registry.mjs (a Confluent Schema Registry
+# double, in memory), started like the object-store peers. Avro messages are
+# encoded by tests/node/avro-produce.mjs (avsc, Confluent's wire format: 0x00,
+# 4-byte schema id, datum) and sent by $BUILD/kco-produce (tools/produce.c);
+# Avro files are read by tests/node/avro-read.mjs (avsc) AND
+# tests/integration/check/avro_read.py (python3-avro), which must agree.
+# Records are JSON lines in one canonical form, the same for the producer's
+# input and the readers' output (described atop tests/node/avro-common.mjs):
+# bytes/fixed {"$bytes": base64}, decimals "-123.45" (scale digits), longs
+# beyond 2^53-1 as strings, dates/times/timestamps as ints, unions unwrapped.
+
+_kco_avro_n=0
+
+_kco_avro_ready() {
+        [[ -d $KCO_ROOT/tests/node/node_modules/avsc ]] ||
+                fail "avsc is not installed: run scripts/setup.sh --node"
+}
+
+# _kco_avro_python: prints a python3 that has the avro module (a pyenv
+# python3 first on PATH may not see Debian's python3-avro).
+_kco_avro_python() {
+        local py
+        for py in python3 /usr/bin/python3; do
+                if "$py" -c 'import avro' >/dev/null 2>&1; then
+                        command -v "$py"
+                        return 0
+                fi
+        done
+        return 1
+}
+
+# registry_start [--user USER:PASSWORD]: the registry double on 127.0.0.1.
+# Exports REGISTRY (http://127.0.0.1:PORT, for
+# value.converter.schema.registry.url), REGISTRY_USER (as given, or empty;
+# produce_avro passes it on) and REGISTRY_LOG (its stderr: one "METHOD PATH
+# STATUS" line per request).
+registry_start() {
+        [[ -z $REGISTRY_PID ]] || fail "registry_start: a schema registry is already running"
+        local args=("$@") i
+        REGISTRY_USER=
+        for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+                [[ ${args[i]} == --user ]] && REGISTRY_USER=${args[i + 1]}
+        done
+        _kco_node_start registry schema-registry.mjs "$@"
+        # shellcheck disable=SC2034 # *_FD is read as ${!fdvar} by _kco_node_stop
+        REGISTRY_PID=$_kco_node_pid REGISTRY_FD=$_kco_node_fd REGISTRY_OUT=$_kco_node_out
+        REGISTRY_LOG=$_kco_node_log
+        REGISTRY=http://$_kco_node_listen
+        export REGISTRY REGISTRY_USER REGISTRY_LOG REGISTRY_PID
+        note "schema registry $REGISTRY_PID at $REGISTRY"
+}
+
+# registry_cmd COMMAND...: one control command (down, up, status N, delay MS,
+# clear, count, ping, quit); prints the reply line and returns 0 when it
+# starts with "ok" (as mock_cmd does), e.g.
+#   registry_cmd status 503; registry_cmd clear; n=$(registry_cmd count) -> "ok COUNT=12"
+registry_cmd() {
+        [[ -n $REGISTRY_PID ]] || fail "registry_cmd: no schema registry running"
+        _kco_ctl_cmd "schema registry" "$REGISTRY_PID" "$REGISTRY_FD" "$REGISTRY_OUT" "$@"
+}
+
+registry_stop() {
+        local rc=0
+        _kco_node_stop REGISTRY_PID || rc=$?
+        ((rc == 0)) || fail "the schema registry exited with status $rc"
+}
+
+# _kco_produce_frames TOPIC PARTITION: stdin frames -> kco-produce; prints
+# its PRODUCED=N line. Gives up on a message after 30 s (x3 under SAN=1).
+_kco_produce_frames() {
+        local bin=$BUILD/kco-produce
+        [[ -x $bin ]] || fail "$bin is missing: run make"
+        timeout $((120 * KCO_SCALE)) "$bin" "${BOOTSTRAP:?mock_start first}" "$1" "$2" \
+                -X "message.timeout.ms=$((30000 * KCO_SCALE))"
+}
+
+# produce_frames TOPIC [PARTITION] <FRAMES: produces binary frames as
+# tools/produce.c reads them (key, value, headers; -1 or no PARTITION: keyed
+# partitioning). Sets PRODUCED. Call it bare, not in $(...).
+produce_frames() {
+        local out
+        out=$(_kco_produce_frames "$1" "${2:--1}") || fail "kco-produce could not produce to $1"
+        PRODUCED=${out#PRODUCED=}
+}
+
+# produce_avro TOPIC SCHEMA RECORDS [PARTITION [OPTION...]]: registers SCHEMA
+# (a .avsc file) as "TOPIC-value" at $REGISTRY and produces every line of
+# RECORDS (canonical JSON, see above) as one Confluent-Avro message to TOPIC
+# (to PARTITION; -1 or none: keyed partitioning, null keys anywhere).
+# OPTIONs go to avro-produce.mjs: --keys FILE [--key-schema FILE.avsc],
+# --corrupt N [--corrupt-kinds magic,id,truncated,short], --manifest FILE,
+# --subject S. Sets AVRO_SCHEMA_ID, AVRO_KEY_SCHEMA_ID (or empty),
+# AVRO_FRAMES, AVRO_BAD and PRODUCED; fails unless every frame was produced.
+# Call it bare, not in $(...).
+produce_avro() {
+        (($# >= 3)) || fail "usage: produce_avro TOPIC SCHEMA RECORDS [PARTITION [OPTION...]]"
+        local topic=$1 schema=$2 records=$3 part=${4:--1}
+        shift $(($# >= 4 ? 4 : 3))
+        [[ -n ${REGISTRY:-} ]] || fail "produce_avro: no registry (registry_start first)"
+        _kco_avro_ready
+        _kco_avro_n=$((_kco_avro_n + 1))
+        local errf=$KCO_TEST_DIR/produce-avro.$_kco_avro_n.err res st
+        local -a auth=()
+        [[ -n ${REGISTRY_USER:-} ]] && auth=(--user "$REGISTRY_USER")
+        res=$(
+                node "$KCO_ROOT/tests/node/avro-produce.mjs" --schema "$schema" --records "$records" \
+                        --topic "$topic" --registry "$REGISTRY" ${auth[@]+"${auth[@]}"} "$@" 2>"$errf" |
+                        _kco_produce_frames "$topic" "$part" 2>>"$errf"
+                echo "STATUS=${PIPESTATUS[0]},${PIPESTATUS[1]}"
+        ) || true
+        st=$(sed -n 's/^STATUS=//p' <<<"$res")
+        if [[ $st != 0,0 ]]; then
+                _kco_tail "$errf" 20
+                fail "produce_avro $topic: avro-produce.mjs/kco-produce exit statuses $st"
+        fi
+        PRODUCED=$(sed -n 's/^PRODUCED=//p' <<<"$res")
+        AVRO_SCHEMA_ID=$(sed -n 's/^VALUE_SCHEMA_ID=//p' "$errf")
+        # shellcheck disable=SC2034 # for the test to read
+        AVRO_KEY_SCHEMA_ID=$(sed -n 's/^KEY_SCHEMA_ID=//p' "$errf")
+        AVRO_FRAMES=$(sed -n 's/^FRAMES=//p' "$errf")
+        AVRO_BAD=$(sed -n 's/^BAD=//p' "$errf")
+        [[ -n $AVRO_FRAMES && $PRODUCED == "$AVRO_FRAMES" ]] ||
+                fail "produce_avro $topic: $AVRO_FRAMES frames encoded, $PRODUCED produced"
+        note "produced $PRODUCED Avro messages to $topic (partition $part, schema id $AVRO_SCHEMA_ID, $AVRO_BAD bad)"
+}
+
+# avro_read FILE...: the records of Avro container files, read by both
+# tests/node/avro-read.mjs and tests/integration/check/avro_read.py; fails
+# when either cannot read them or they disagree (line by line, as JSON
+# values: same types, numbers equal as numbers, objects with the same
+# members). Prints avro-read.mjs's lines: one canonical JSON record per
+# line, files in the order given.
+avro_read() {
+        (($#)) || fail "usage: avro_read FILE..."
+        _kco_avro_ready
+        local reader=$KCO_ROOT/tests/integration/check/avro_read.py py a b
+        [[ -f $reader ]] || fail "avro_read: $reader is missing"
+        py=$(_kco_avro_python) || fail "avro_read: no python3 with the avro module (python3-avro)"
+        a=$(mktemp "$KCO_TEST_DIR/avro-read.node.XXXXXX")
+        b=$(mktemp "$KCO_TEST_DIR/avro-read.py.XXXXXX")
+        node "$KCO_ROOT/tests/node/avro-read.mjs" "$@" >"$a" || fail "avro-read.mjs cannot read $*"
+        "$py" "$reader" "$@" >"$b" || fail "check/avro_read.py cannot read $*"
+        python3 - "$a" "$b" <<'PY' || fail "the two Avro readers disagree on $*"
+import json, sys
+
+def same(x, y):
+    if isinstance(x, bool) or isinstance(y, bool):
+        return type(x) is type(y) and x == y
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+        return x == y
+    if isinstance(x, list) and isinstance(y, list):
+        return len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
+    if isinstance(x, dict) and isinstance(y, dict):
+        return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+    return type(x) is type(y) and x == y
+
+a = open(sys.argv[1], encoding="utf-8").read().splitlines()
+b = open(sys.argv[2], encoding="utf-8").read().splitlines()
+for i, (x, y) in enumerate(zip(a, b)):
+    if not same(json.loads(x), json.loads(y)):
+        sys.exit("record %d:\n  avsc:        %s\n  python-avro: %s" % (i + 1, x[:500], y[:500]))
+if len(a) != len(b):
+    sys.exit("avsc read %d records, python-avro %d" % (len(a), len(b)))
+PY
+        cat "$a"
+        rm -f "$a" "$b"
+}
+
+# avro_schema FILE: the writer schema stored in an Avro container file
+# (compact JSON, one line), as avsc reads it.
+avro_schema() {
+        _kco_avro_ready
+        node "$KCO_ROOT/tests/node/avro-read.mjs" --schema "$1" || fail "avro-read.mjs cannot read $1"
 }
 
 # ---- the worker under test ------------------------------------------------

@@ -136,6 +136,37 @@ static void test_consumer_passthrough_checked(void **state) {
         kco_props_destroy(c);
 }
 
+static void test_converters_avro_and_errors(void **state) {
+        (void)state;
+        kco_props_t *c = props(good);
+        kco_props_set(c, "value.converter", "io.confluent.connect.avro.AvroConverter");
+        kco_props_set(c, "key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        kco_props_set(c, "key.converter.schemas.enable", "false");
+        kco_props_set(c, "format.class", "com.aliyun.oss.connect.kafka.format.avro.AvroFormat");
+        kco_props_set(c, "avro.codec", "bzip2");
+        kco_props_set(c, "errors.tolerance", "all");
+        kco_props_set(c, "errors.deadletterqueue.topic.name", "dlq");
+        kco_props_set(c, "producer.override.linger.ms", "7");
+        kco_conf_errs_t e;
+        kco_conf_errs_init(&e);
+        kco_conf_t *conf = kco_conf_new(NULL, c, &e);
+        assert_int_equal(conf->value_converter, KCO_CONVERTER_AVRO);
+        assert_int_equal(conf->key_converter, KCO_CONVERTER_JSON);
+        assert_int_equal(conf->key_schemas_enable, 0);
+        assert_int_equal(conf->value_schemas_enable, 1);
+        assert_int_equal(conf->format, KCO_FORMAT_AVRO);
+        assert_int_equal(conf->errors_tolerance, KCO_ERRORS_ALL);
+        assert_string_equal(conf->dlq_topic, "dlq");
+        assert_string_equal(kco_props_get(conf->producer, "linger.ms"), "7");
+        /* one error each: the codec avro-c lacks (said once, with the reason) and the registry URL */
+        assert_true(has_msg(e.msg, e.n, "avro.codec = \"bzip2\": not available"));
+        assert_true(has_msg(e.msg, e.n, "value.converter.schema.registry.url: required by AvroConverter"));
+        assert_int_equal(e.n, 2);
+        kco_conf_errs_free(&e);
+        kco_conf_destroy(conf);
+        kco_props_destroy(c);
+}
+
 static void test_docs_list_every_key(void **state) {
         (void)state;
         char *buf = NULL;
@@ -156,7 +187,7 @@ int main(void) {
                 cmocka_unit_test(test_defaults_and_java_names),  cmocka_unit_test(test_aliases),
                 cmocka_unit_test(test_all_errors_at_once),       cmocka_unit_test(test_topics_and_regex_exclusive),
                 cmocka_unit_test(test_consumer_passthrough_checked),
-                cmocka_unit_test(test_docs_list_every_key),
+                cmocka_unit_test(test_docs_list_every_key),      cmocka_unit_test(test_converters_avro_and_errors),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

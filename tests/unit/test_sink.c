@@ -1,7 +1,8 @@
 /*
  * test_sink.c - rotation decisions and object naming of the sink, against
  * the real local store in a temporary directory: flush.size, rotate.interval.ms,
- * discard on revoke, tombstones, compression, key layout.
+ * discard on revoke, tombstones, compression, key layout, rotation on a
+ * schema change, a failed first record leaves no file behind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -181,9 +182,131 @@ static void test_rotate_interval(void **state) {
         teardown_f(f);
 }
 
+
 static void ready_cb(void *opaque, const char *topic, int32_t partition, int64_t offset) {
         (void)topic, (void)partition;
         *(int64_t *)opaque = offset;
+}
+
+/* a typed string value whose schema is named name */
+static int write_typed(fixture_t *f, int64_t off, const kco_schema_t *schema, const char *text) {
+        kco_value_t v = {.type = text ? KCO_TYPE_STRING : KCO_TYPE_NULL, .schema = schema};
+        v.u.s.ptr = text;
+        v.u.s.len = text ? strlen(text) : 0;
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = off, .timestamp = 0};
+        r.value.type = KCO_DATA_VALUE;
+        r.value.v = &v;
+        kco_err_t err;
+        kco_err_clear(&err);
+        int rc = kco_sink_write(f->sink, &r, &err);
+        if (rc)
+                fprintf(stderr, "write: %s\n", err.msg);
+        return rc;
+}
+
+static void test_schema_change_rotates(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=10\nformat.class=bytearray\n");
+        kco_sink_assign(f->sink, "t", 0);
+        kco_schema_t *a = kco_schema_new(KCO_TYPE_STRING), *a2 = kco_schema_new(KCO_TYPE_STRING);
+        kco_schema_t *b = kco_schema_new(KCO_TYPE_STRING);
+        kco_schema_set_name(a, "A");
+        kco_schema_set_name(a2, "A"); /* equal to a, another tree */
+        kco_schema_set_name(b, "B");
+        assert_int_equal(write_typed(f, 0, a, "x"), 0);
+        assert_int_equal(write_typed(f, 1, a2, "y"), 0);
+        kco_schema_unref(a); /* the sink keeps its own reference */
+        assert_int_equal(write_typed(f, 2, b, "z"), 0); /* differs: 0..1 committed */
+        char *o = obj(f, "topics/t/partition=0/t+0+0000000000.bin");
+        assert_non_null(o);
+        assert_string_equal(o, "x\ny\n");
+        free(o);
+        assert_null(obj(f, "topics/t/partition=0/t+0+0000000002.bin"));
+        /* a value the format refuses, first in its file: no empty file stays open */
+        kco_sink_revoke(f->sink, "t", 0);
+        kco_sink_assign(f->sink, "t", 0);
+        kco_schema_t *st = kco_schema_new(KCO_TYPE_STRUCT);
+        kco_schema_alloc_fields(st, 0);
+        kco_value_t v = {.type = KCO_TYPE_STRUCT, .schema = st};
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = 5, .timestamp = 0};
+        r.value.type = KCO_DATA_VALUE;
+        r.value.v = &v;
+        kco_err_t err;
+        assert_int_equal(kco_sink_write(f->sink, &r, &err), -1);
+        assert_int_equal(err.code, KCO_ERR_DATA);
+        assert_int_equal(kco_sink_open_files(f->sink), 0);
+        kco_sink_skip(f->sink, &r);
+        int64_t ready = -1;
+        kco_sink_foreach_ready(f->sink, ready_cb, &ready);
+        assert_int_equal(ready, 6);
+        kco_schema_unref(st);
+        kco_schema_unref(a2);
+        kco_schema_unref(b);
+        teardown_f(f);
+}
+
+static void test_metadata_fields(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=2\nformat.metadata.fields.enable=true\n");
+        kco_sink_assign(f->sink, "t", 0);
+        kco_schema_t *st = kco_schema_new(KCO_TYPE_STRUCT);
+        kco_schema_set_name(st, "com.example.Click");
+        kco_schema_alloc_fields(st, 1);
+        kco_schema_set_field(st, 0, "id", kco_schema_node(st, KCO_TYPE_INT32));
+        kco_value_t fields[1] = {{.type = KCO_TYPE_INT32, .schema = st->fields[0].schema, .u.i = 42}};
+        kco_value_t v = {.type = KCO_TYPE_STRUCT, .schema = st, .u.c = {fields, 1}};
+        kco_header_t hdrs[2] = {{"h1", "v1", 2}, {"h2", NULL, 0}};
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = 3, .timestamp = 1700000000000, .headers = hdrs,
+                          .nheaders = 2};
+        r.key.type = KCO_DATA_STRING;
+        r.key.ptr = "k1";
+        r.key.len = 2;
+        r.value.type = KCO_DATA_VALUE;
+        r.value.v = &v;
+        kco_err_t err;
+        kco_err_clear(&err);
+        assert_int_equal(kco_sink_write(f->sink, &r, &err), 0);
+        /* bytes data, no key, no timestamp: wrapped as __value; a different schema, so a new file */
+        kco_record_t b = {.topic = "t", .partition = 0, .offset = 4, .timestamp = -1};
+        b.value.type = KCO_DATA_BYTES;
+        b.value.ptr = "\x01\x02";
+        b.value.len = 2;
+        assert_int_equal(kco_sink_write(f->sink, &b, &err), 0);
+        b.offset = 5;
+        assert_int_equal(kco_sink_write(f->sink, &b, &err), 0);
+        char *o = obj(f, "topics/t/partition=0/t+0+0000000003.json");
+        assert_non_null(o);
+        assert_string_equal(o, "{\"id\":42,\"__topic\":\"t\",\"__partition\":0,\"__offset\":3,"
+                               "\"__timestamp\":1700000000000,\"__key\":\"k1\",\"__headers\":{\"h1\":\"v1\","
+                               "\"h2\":null}}\n");
+        free(o);
+        o = obj(f, "topics/t/partition=0/t+0+0000000004.json");
+        assert_non_null(o);
+        assert_string_equal(o, "{\"__value\":\"AQI=\",\"__topic\":\"t\",\"__partition\":0,\"__offset\":4,"
+                               "\"__timestamp\":null,\"__key\":null,\"__headers\":{}}\n"
+                               "{\"__value\":\"AQI=\",\"__topic\":\"t\",\"__partition\":0,\"__offset\":5,"
+                               "\"__timestamp\":null,\"__key\":null,\"__headers\":{}}\n");
+        free(o);
+        /* StringConverter text holding a JSON object: the members join the object itself */
+        kco_sink_assign(f->sink, "t", 1);
+        kco_record_t j = {.topic = "t", .partition = 1, .offset = 0, .timestamp = 5};
+        j.value.type = KCO_DATA_STRING;
+        j.value.ptr = "{\"a\": [1,\n2] } ";
+        j.value.len = strlen(j.value.ptr);
+        assert_int_equal(kco_sink_write(f->sink, &j, &err), 0);
+        j.offset = 1;
+        j.value.ptr = "{ }";
+        j.value.len = 3;
+        assert_int_equal(kco_sink_write(f->sink, &j, &err), 0);
+        o = obj(f, "topics/t/partition=1/t+1+0000000000.json");
+        assert_non_null(o);
+        assert_string_equal(o, "{\"a\": [1, 2],\"__topic\":\"t\",\"__partition\":1,\"__offset\":0,"
+                               "\"__timestamp\":5,\"__key\":null,\"__headers\":{}}\n"
+                               "{\"__topic\":\"t\",\"__partition\":1,\"__offset\":1,"
+                               "\"__timestamp\":5,\"__key\":null,\"__headers\":{}}\n");
+        free(o);
+        kco_schema_unref(st);
+        teardown_f(f);
 }
 
 static void test_tombstones(void **state) {
@@ -338,7 +461,8 @@ static void test_local_keys(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_flush_size_rotation), cmocka_unit_test(test_rotate_interval),
-                cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_object_keys),
+                cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_schema_change_rotates),
+                cmocka_unit_test(test_metadata_fields),          cmocka_unit_test(test_object_keys),
                 cmocka_unit_test(test_compression),         cmocka_unit_test(test_offsets_must_advance),
                 cmocka_unit_test(test_local_keys),
         };

@@ -1,0 +1,168 @@
+/*
+ * bench-codec.c - kco-bench-codec: the Avro decode step (AvroConverter's
+ * datum decoder) and the AvroFormat encode step alone, on one core, for
+ * make bench. Not part of the worker.
+ *
+ *   kco-bench-codec FRAMES.bin SCHEMA.avsc
+ *
+ * FRAMES.bin holds frames as tools/produce.c reads them (values in
+ * Confluent's wire format); SCHEMA.avsc is their writer schema. Prints
+ * records/s of each step (best of 3 passes over the records, repeated to at
+ * least 500,000 records per pass). Owns nothing beyond its run.
+ * Must never: assert a time (numbers only).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "convert/kco_avro_decode.h"
+#include "convert/kco_avro_schema.h"
+#include "core/kco_arena.h"
+#include "format/kco_format.h"
+#include "worker/kco_props.h"
+
+static char *slurp(const char *path, size_t *n) {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+                return NULL;
+        fseek(f, 0, SEEK_END);
+        long len = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        char *p = malloc((size_t)len + 1);
+        if (!p || fread(p, 1, (size_t)len, f) != (size_t)len) {
+                fclose(f);
+                free(p);
+                return NULL;
+        }
+        p[len] = '\0';
+        fclose(f);
+        *n = (size_t)len;
+        return p;
+}
+
+static uint32_t be32(const unsigned char *p) {
+        return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static double now(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+        if (argc != 3) {
+                fprintf(stderr, "usage: kco-bench-codec FRAMES.bin SCHEMA.avsc\n");
+                return 2;
+        }
+        size_t fn = 0, sn = 0;
+        char *frames = slurp(argv[1], &fn), *schema = slurp(argv[2], &sn);
+        if (!frames || !schema) {
+                fprintf(stderr, "kco-bench-codec: cannot read input\n");
+                return 2;
+        }
+        /* the datums: value bytes after the 5-byte wire header */
+        size_t cap = 1024, n = 0;
+        const unsigned char **datum = malloc(cap * sizeof(*datum));
+        size_t *dlen = malloc(cap * sizeof(*dlen));
+        const unsigned char *p = (const unsigned char *)frames, *end = p + fn;
+        while (p + 4 <= end) {
+                uint32_t kl = be32(p);
+                p += 4 + (kl == 0xFFFFFFFFu ? 0 : kl);
+                uint32_t vl = be32(p);
+                p += 4;
+                if (vl != 0xFFFFFFFFu && vl > 5) {
+                        if (n == cap) {
+                                cap *= 2;
+                                datum = realloc(datum, cap * sizeof(*datum));
+                                dlen = realloc(dlen, cap * sizeof(*dlen));
+                        }
+                        datum[n] = p + 5;
+                        dlen[n++] = vl - 5;
+                        p += vl;
+                }
+                uint32_t hc = be32(p);
+                p += 4;
+                if (hc) {
+                        fprintf(stderr, "kco-bench-codec: frames with headers are not expected\n");
+                        return 2;
+                }
+        }
+        kco_err_t err;
+        kco_avro_schema_t *as = kco_avro_schema_parse(schema, sn, -1, &err);
+        if (!as || !n) {
+                fprintf(stderr, "kco-bench-codec: %s\n", as ? "no records" : err.msg);
+                return 2;
+        }
+        size_t reps = (500000 + n - 1) / n;
+        kco_arena_t *arena = kco_arena_new(1 << 20);
+        kco_value_t **vals = malloc(n * sizeof(*vals));
+        double best_dec = 1e9, best_enc = 1e9;
+        kco_props_t *props = kco_props_new();
+        kco_props_set(props, "name", "bench");
+        kco_props_set(props, "topics", "bench");
+        kco_props_set(props, "flush.size", "1000");
+        kco_props_set(props, "format.class", "avro");
+        kco_props_set(props, "storage.class", "local");
+        kco_props_set(props, "store.url", "file:///tmp");
+        kco_conf_errs_t errs;
+        kco_conf_errs_init(&errs);
+        kco_conf_t *conf = kco_conf_new(NULL, props, &errs);
+        kco_format_t *fmt = kco_format_new(conf);
+        kco_buf_t out;
+        kco_buf_init(&out);
+        for (int pass = 0; pass < 3; pass++) {
+                double t0 = now();
+                for (size_t r = 0; r < reps; r++) {
+                        kco_arena_reset(arena);
+                        for (size_t i = 0; i < n; i++)
+                                if (kco_avro_decode(as, datum[i], dlen[i], arena, &vals[i], &err)) {
+                                        fprintf(stderr, "kco-bench-codec: decode %zu: %s\n", i, err.msg);
+                                        return 1;
+                                }
+                }
+                double t1 = now();
+                for (size_t r = 0; r < reps; r++) {
+                        out.len = 0;
+                        kco_format_writer_t *w = fmt->ops->open(fmt, &out, &err);
+                        for (size_t i = 0; i < n; i++) {
+                                kco_record_t rec = {.topic = "bench", .partition = 0, .offset = (int64_t)i};
+                                rec.value.type = KCO_DATA_VALUE;
+                                rec.value.v = vals[i];
+                                if (!w || fmt->ops->write(w, &rec, &out, &err)) {
+                                        fprintf(stderr, "kco-bench-codec: encode %zu: %s\n", i, err.msg);
+                                        return 1;
+                                }
+                        }
+                        if (fmt->ops->close(w, &out, &err)) {
+                                fprintf(stderr, "kco-bench-codec: close: %s\n", err.msg);
+                                return 1;
+                        }
+                }
+                double t2 = now();
+                if (t1 - t0 < best_dec)
+                        best_dec = t1 - t0;
+                if (t2 - t1 < best_enc)
+                        best_enc = t2 - t1;
+        }
+        double total = (double)(n * reps);
+        printf("%-34s %12.0f rec/s   (Avro datum -> Connect value, 1 core)\n", "decode step alone (AvroConverter)",
+               total / best_dec);
+        printf("%-34s %12.0f rec/s   (Connect value -> .avro, codec null, 1 core)\n", "encode step alone (AvroFormat)",
+               total / best_enc);
+        kco_buf_free(&out);
+        kco_format_destroy(fmt);
+        kco_conf_destroy(conf);
+        kco_conf_errs_free(&errs);
+        kco_props_destroy(props);
+        kco_arena_destroy(arena);
+        kco_avro_schema_free(as);
+        free(vals);
+        free(datum);
+        free(dlen);
+        free(frames);
+        free(schema);
+        return 0;
+}
