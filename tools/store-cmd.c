@@ -7,6 +7,7 @@
  *   kco-store-cmd connector.properties ls PREFIX      "KEY SIZE" per object
  *   kco-store-cmd connector.properties head KEY       "SIZE", or exit 1 if there is no such object
  *   kco-store-cmd connector.properties rm KEY
+ *   kco-store-cmd connector.properties put-many PREFIX N   N small objects PREFIX00000..., each holding its number
  *
  * Main thread (plus the store's transport thread). Prints no secret.
  */
@@ -28,6 +29,25 @@ static double kco_now(void) {
 static int kco_print_entry(void *opaque, const char *key, int64_t size) {
         (void)opaque;
         printf("%s %lld\n", key, (long long)size);
+        return 0;
+}
+
+static int kco_put_many(kco_store_t *st, const char *prefix, const char *count, kco_err_t *err) {
+        long n = strtol(count, NULL, 10);
+        for (long i = 0; i < n; i++) {
+                char key[1024], body[32];
+                snprintf(key, sizeof(key), "%s%05ld", prefix, i);
+                int len = snprintf(body, sizeof(body), "%ld\n", i);
+                kco_upload_t *up = kco_store_open(st, key, err);
+                if (!up)
+                        return 1;
+                if (kco_upload_write(up, body, (size_t)len, err)) {
+                        kco_upload_abort(up);
+                        return 1;
+                }
+                if (kco_upload_commit(up, err))
+                        return 1;
+        }
         return 0;
 }
 
@@ -58,9 +78,9 @@ static int kco_put(kco_store_t *st, const char *key, const char *file, kco_err_t
 }
 
 int main(int argc, char **argv) {
-        if (argc < 4 || (!strcmp(argv[2], "put") && argc != 5)) {
+        if (argc < 4 || ((!strcmp(argv[2], "put") || !strcmp(argv[2], "put-many")) && argc != 5)) {
                 fprintf(stderr, "usage: kco-store-cmd connector.properties put KEY FILE | ls PREFIX | head KEY | "
-                                "rm KEY\n");
+                                "rm KEY | put-many PREFIX N\n");
                 return 2;
         }
         char e[512];
@@ -88,6 +108,8 @@ int main(int argc, char **argv) {
         const char *cmd = argv[2];
         if (!strcmp(cmd, "put")) {
                 rc = kco_put(st, argv[3], argv[4], &err);
+        } else if (!strcmp(cmd, "put-many")) {
+                rc = kco_put_many(st, argv[3], argv[4], &err);
         } else if (!strcmp(cmd, "ls")) {
                 rc = kco_store_list(st, argv[3], kco_print_entry, NULL, &err) ? 1 : 0;
         } else if (!strcmp(cmd, "head")) {

@@ -223,7 +223,7 @@ static int kco_str_eq(const char *a, const char *b) {
         return a == b || (a && b && !strcmp(a, b));
 }
 
-static int kco_value_equal(const kco_value_t *a, const kco_value_t *b) {
+int kco_value_equal(const kco_value_t *a, const kco_value_t *b) {
         if (a == b)
                 return 1;
         if (!a || !b || a->type != b->type)
@@ -236,7 +236,7 @@ static int kco_value_equal(const kco_value_t *a, const kco_value_t *b) {
                 return !memcmp(&a->u.d, &b->u.d, sizeof(a->u.d));
         case KCO_TYPE_STRING:
         case KCO_TYPE_BYTES:
-                return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
+                return a->u.s.len == b->u.s.len && (!a->u.s.len || !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len));
         case KCO_TYPE_ARRAY:
         case KCO_TYPE_MAP:
         case KCO_TYPE_STRUCT: {

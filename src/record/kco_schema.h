@@ -104,6 +104,8 @@ int kco_schema_finish(kco_schema_t *root, char *why, size_t whylen);
 
 /* A deep copy of src (any tree) as a node of root's tree, default values included. */
 kco_schema_t *kco_schema_copy(kco_schema_t *root, const kco_schema_t *src);
+/* Deep equality of two values (types, numbers bit for bit, bytes, children); schemas are not compared. */
+int kco_value_equal(const kco_value_t *a, const kco_value_t *b);
 /* A deep copy of v into arena (strings included). */
 kco_value_t *kco_value_copy(kco_arena_t *arena, const kco_value_t *v);
 

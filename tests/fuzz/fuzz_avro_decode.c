@@ -121,33 +121,9 @@ static void fuzz_avro_check_defaults(const kco_schema_t *s, int depth) {
                 fuzz_avro_check_defaults(s->fields[i].schema, depth + 1);
 }
 
-/* Deep equality of two decoded values (schemas by identity: same parse). */
+/* Deep equality of two decoded values of the same parse. */
 static int fuzz_avro_same(const kco_value_t *a, const kco_value_t *b) {
-        if (a->type != b->type || a->schema != b->schema)
-                return 0;
-        switch (a->type) {
-        case KCO_TYPE_NULL:
-                return 1;
-        case KCO_TYPE_FLOAT32:
-        case KCO_TYPE_FLOAT64:
-                return !memcmp(&a->u.d, &b->u.d, sizeof(a->u.d));
-        case KCO_TYPE_STRING:
-        case KCO_TYPE_BYTES:
-                return a->u.s.len == b->u.s.len && (!a->u.s.len || !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len));
-        case KCO_TYPE_ARRAY:
-        case KCO_TYPE_MAP:
-        case KCO_TYPE_STRUCT: {
-                if (a->u.c.n != b->u.c.n)
-                        return 0;
-                size_t n = a->type == KCO_TYPE_MAP ? 2 * a->u.c.n : a->u.c.n;
-                for (size_t i = 0; i < n; i++)
-                        if (!fuzz_avro_same(&a->u.c.items[i], &b->u.c.items[i]))
-                                return 0;
-                return 1;
-        }
-        default:
-                return a->u.i == b->u.i;
-        }
+        return a->schema == b->schema && kco_value_equal(a, b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

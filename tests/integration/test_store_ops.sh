@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_store_ops.sh - the store interface beyond uploads, on every store: put (one request and multipart), list
-# by prefix (in key order, with sizes), head (size, or missing) and delete, with keys holding
+# by prefix (in key order, with sizes; more than one page of 1000 keys), head (size, or missing) and delete, with
+# keys holding
 # spaces, '+', '=', '%', '~' and unicode. The OSS gateway and s3rver verify every request's signature; the listing
 # must agree with what the servers hold.
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,15 @@ for store in local s3 oss4 oss1; do
         "$cmd" "$props" head "$pre/a b/ü+=%~.txt" >/dev/null 2>&1 && fail "$store: deleted object still there"
         "$cmd" "$props" rm "$pre/a b/ü+=%~.txt" 2>"$dir/err" || fail "$store rm of a missing key: $(cat "$dir/err")"
         assert_eq 3 "$("$cmd" "$props" ls "$pre/" 2>/dev/null | wc -l)" "$store objects after delete"
+done
+# a listing longer than one page (the stores answer at most 1000 keys, the gateway 100 unless asked): every key
+# once, in order
+for store in s3 oss4; do
+        "$cmd" "$dir/$store.properties" put-many "many-$store/k" 1003 2>"$dir/err" || fail "$store put-many: $(cat "$dir/err")"
+        "$cmd" "$dir/$store.properties" ls "many-$store/" >"$dir/ls" 2>"$dir/err" || fail "$store ls: $(cat "$dir/err")"
+        assert_eq "$(seq -f "many-$store/k%05g 2" 0 9; seq -f "many-$store/k%05g 3" 10 99; \
+                seq -f "many-$store/k%05g 4" 100 999; seq -f "many-$store/k%05g 5" 1000 1002)" "$(cat "$dir/ls")" \
+                "$store listing of 1003 keys"
 done
 # the gateway's files are the objects: compare with what the store layer listed
 cmp "$dir/big.bin" "$OSS_GW_DIR/opsb/ops-oss4/big/multi.bin" || fail "the multipart object differs"
