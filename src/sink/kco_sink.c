@@ -375,12 +375,15 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         return 0;
 }
 
-int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition) {
+int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition, int64_t failed_offset) {
         kco_tpw_t *t = kco_sink_find(s, topic, partition);
         if (!t)
                 return -1;
         kco_tpw_discard(s, t, "rewinding after an error");
         t->last_offset = -1;
+        /* a record that failed before the sink saw any (e.g. the converter could not reach the registry) */
+        if (t->resume_offset < 0 || t->resume_offset > failed_offset)
+                t->resume_offset = failed_offset;
         return t->resume_offset;
 }
 

@@ -43,8 +43,10 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err);
 void kco_sink_skip(kco_sink_t *s, const kco_record_t *rec);
 
 /* Discards the partition's open files; returns the offset to consume from
- * again (the first offset not in a committed object), or -1 if unknown. */
-int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition);
+ * again: the first offset not in a committed object, or failed_offset (the
+ * record that failed) when nothing of the partition was seen before it;
+ * -1 if the partition is not assigned. */
+int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition, int64_t failed_offset);
 
 /* Calls cb for every partition with an offset ready to commit to Kafka and
  * not yet sent; the offset counts as sent (in flight) from then on. */

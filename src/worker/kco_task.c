@@ -133,8 +133,9 @@ static void kco_task_sleep_ms(kco_task_t *t, int ms) {
 
 /* A retriable failure of a partition: discard its open files, go back to
  * the first offset not in a committed object, back off. */
-static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition, const kco_err_t *err) {
-        int64_t off = kco_sink_rewind(t->sink, topic, partition);
+static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition, int64_t failed_offset,
+                            const kco_err_t *err) {
+        int64_t off = kco_sink_rewind(t->sink, topic, partition, failed_offset);
         t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : 500;
         if (t->backoff_ms > 30000)
                 t->backoff_ms = 30000;
@@ -238,7 +239,7 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
              kco_converter_convert(t->value_cv, topic, m->payload, m->len, t->arena, &rec.value, &err)) ||
             (stage = KCO_STAGE_TASK_PUT, kco_sink_write(t->sink, &rec, &err))) {
                 if (err.retriable) {
-                        kco_task_rewind(t, topic, m->partition, &err);
+                        kco_task_rewind(t, topic, m->partition, m->offset, &err);
                         return 0;
                 }
                 if (err.code == KCO_ERR_DATA && t->conn->conf->errors_tolerance == KCO_ERRORS_ALL)

@@ -426,8 +426,12 @@ static void test_offsets_must_advance(void **state) {
         assert_int_equal(kco_sink_write(f->sink, &r, &err), -1);
         assert_true(err.retriable);
         /* rewinding discards the open file and goes back to the first offset not committed */
-        assert_int_equal(kco_sink_rewind(f->sink, "t", 0), 5);
+        assert_int_equal(kco_sink_rewind(f->sink, "t", 0, 6), 5);
         assert_int_equal(kco_sink_open_files(f->sink), 0);
+        /* a partition whose first record failed before reaching the sink goes back to that record */
+        kco_sink_assign(f->sink, "t", 7);
+        assert_int_equal(kco_sink_rewind(f->sink, "t", 7, 42), 42);
+        kco_sink_revoke(f->sink, "t", 7);
         assert_int_equal(write_rec(f, 0, 5, 0, "a"), 0);
         /* a partition not assigned (revoked meanwhile) is skipped, not written */
         assert_int_equal(write_rec(f, 3, 0, 0, "x"), 0);
