@@ -23,7 +23,7 @@ per=$((RECORDS / PARTITIONS))
 RECORDS=$((per * PARTITIONS))
 flush=$((per / 5))
 
-"$BUILD/kco-mock-broker" --topic "bench:$PARTITIONS" </dev/null >"$work/mb.out" 2>"$work/mb.err" &
+"$BUILD/kco-mock-broker" --topic "bench:$PARTITIONS" --topic "bench-avro:$PARTITIONS" </dev/null >"$work/mb.out" 2>"$work/mb.err" &
 mbpid=$!
 for _ in $(seq 100); do grep -q BOOTSTRAP= "$work/mb.out" 2>/dev/null && break; sleep 0.05; done
 B=$(sed -n 's/^BOOTSTRAP=//p' "$work/mb.out")

@@ -688,9 +688,8 @@ produce_avro() {
 # avro_read FILE...: the records of Avro container files, read by both
 # tests/node/avro-read.mjs and tests/integration/check/avro_read.py; fails
 # when either cannot read them or they disagree (line by line, as JSON
-# values: same types, numbers equal as numbers, objects with the same
-# members). Prints avro-read.mjs's lines: one canonical JSON record per
-# line, files in the order given.
+# values: json_compare). Prints avro-read.mjs's lines: one canonical JSON
+# record per line, files in the order given.
 avro_read() {
         (($#)) || fail "usage: avro_read FILE..."
         _kco_avro_ready
@@ -701,30 +700,19 @@ avro_read() {
         b=$(mktemp "$KCO_TEST_DIR/avro-read.py.XXXXXX")
         node "$KCO_ROOT/tests/node/avro-read.mjs" "$@" >"$a" || fail "avro-read.mjs cannot read $*"
         "$py" "$reader" "$@" >"$b" || fail "check/avro_read.py cannot read $*"
-        python3 - "$a" "$b" <<'PY' || fail "the two Avro readers disagree on $*"
-import json, sys
-
-def same(x, y):
-    if isinstance(x, bool) or isinstance(y, bool):
-        return type(x) is type(y) and x == y
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        return x == y
-    if isinstance(x, list) and isinstance(y, list):
-        return len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
-    if isinstance(x, dict) and isinstance(y, dict):
-        return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
-    return type(x) is type(y) and x == y
-
-a = open(sys.argv[1], encoding="utf-8").read().splitlines()
-b = open(sys.argv[2], encoding="utf-8").read().splitlines()
-for i, (x, y) in enumerate(zip(a, b)):
-    if not same(json.loads(x), json.loads(y)):
-        sys.exit("record %d:\n  avsc:        %s\n  python-avro: %s" % (i + 1, x[:500], y[:500]))
-if len(a) != len(b):
-    sys.exit("avsc read %d records, python-avro %d" % (len(a), len(b)))
-PY
+        json_compare "$a" "$b" >/dev/null || fail "the two Avro readers disagree on $*"
         cat "$a"
         rm -f "$a" "$b"
+}
+
+# json_compare [--float32 KEY,KEY] A.jsonl B.jsonl: A and B hold equal JSON
+# values line by line, as tests/integration/check/json_compare.py compares
+# them (booleans only equal booleans, other numbers equal as numbers, arrays
+# item by item, objects member by member in any order; numbers that are
+# members named KEY as float32). Prints "ok: N lines", or the first
+# difference on stderr and returns 1. Standard-library python3 only.
+json_compare() {
+        python3 "$KCO_ROOT/tests/integration/check/json_compare.py" "$@"
 }
 
 # avro_schema FILE: the writer schema stored in an Avro container file

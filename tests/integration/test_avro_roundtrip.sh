@@ -46,50 +46,11 @@ check_avro() {
                         assert_eq 20 "$(wc -l <"$dir/$name-obj.jsonl")" "$name: records in ${f##*/}"
                         cat "$dir/$name-obj.jsonl" >>"$dir/$name-$p.jsonl"
                 done
-                python3 "$dir/same.py" "$dir/expect-$p.jsonl" "$dir/$name-$p.jsonl" ||
+                json_compare "$dir/expect-$p.jsonl" "$dir/$name-$p.jsonl" ||
                         fail "$name: partition $p does not read back as produced"
         done
         note "$name: 120 records read back by avsc and python3-avro as produced (codec $codec)"
 }
-
-# same.py A B: the JSON lines of A and B are equal value by value (strict types; numbers as numbers; objects
-# regardless of member order).
-cat >"$dir/same.py" <<'PY'
-import json, sys
-
-def diff(x, y, path="$"):
-    if isinstance(x, bool) or isinstance(y, bool):
-        return None if type(x) is type(y) and x == y else path
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        return None if x == y else path
-    if isinstance(x, list) and isinstance(y, list):
-        if len(x) != len(y):
-            return path + " (length)"
-        for i, (a, b) in enumerate(zip(x, y)):
-            d = diff(a, b, "%s[%d]" % (path, i))
-            if d:
-                return d
-        return None
-    if isinstance(x, dict) and isinstance(y, dict):
-        if x.keys() != y.keys():
-            return path + " (members %s vs %s)" % (sorted(x), sorted(y))
-        for k in x:
-            d = diff(x[k], y[k], path + "." + k)
-            if d:
-                return d
-        return None
-    return None if type(x) is type(y) and x == y else path
-
-a = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
-b = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-for i, (x, y) in enumerate(zip(a, b)):
-    d = diff(x, y)
-    if d:
-        sys.exit("record %d differs at %s:\n  expected %s\n  got      %s" % (i, d, json.dumps(x)[:700], json.dumps(y)[:700]))
-if len(a) != len(b):
-    sys.exit("%d records expected, %d read" % (len(a), len(b)))
-print("ok: %d records" % len(a))
-PY
 
 note "AvroFormat, avro.codec=null (the default)"
 sink avro-null '*.avro' format.class=com.aliyun.oss.connect.kafka.format.avro.AvroFormat
@@ -109,7 +70,9 @@ python3 - "$data/everything.avsc" "$dir/json-read.jsonl" "$dir/expect-0.jsonl" "
         fail "json: the objects do not hold the corpus as JsonConverter renders it"
 # The corpus (canonical Avro JSON) as JsonConverter (schemas.enable=false, decimal.format=BASE64) renders it,
 # checked against DuckDB's reading of the objects, per partition in offset order. Floats compare as float32.
-import base64, json, re, struct, sys
+import base64, json, os, re, sys
+sys.path.insert(0, os.path.join(os.environ["KCO_ROOT"], "tests/integration/check"))
+from json_compare import diff, f32
 
 schema = json.load(open(sys.argv[1]))
 PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
@@ -128,9 +91,6 @@ def unscaled_b64(text, scale):
     n = int(m.group(2) + frac) * (-1 if m.group(1) else 1)
     length = max(1, (n + (n < 0)).bit_length() // 8 + 1)  # BigInteger.toByteArray: shortest two's complement
     return base64.b64encode(n.to_bytes(length, "big", signed=True)).decode()
-
-def f32(x):
-    return struct.unpack("<f", struct.pack("<f", x))[0]
 
 def check(s, want, got, path):
     s = resolve(s)
@@ -175,13 +135,7 @@ def check(s, want, got, path):
         return None if ok else "%s: expected float %r, got %r" % (path, want, got)
     else:
         exp = want
-    if isinstance(exp, bool) or isinstance(got, bool):
-        ok = type(exp) is type(got) and exp == got
-    elif isinstance(exp, (int, float)):
-        ok = isinstance(got, (int, float)) and exp == got
-    else:
-        ok = type(exp) is type(got) and exp == got
-    return None if ok else "%s: expected %r, got %r" % (path, exp, got)
+    return None if diff(exp, got) is None else "%s: expected %r, got %r" % (path, exp, got)
 
 by_file = {}
 for line in open(sys.argv[2], encoding="utf-8"):

@@ -121,49 +121,6 @@ produce_file js 0 "$dir/js.txt"
 produce_file jp 0 "$dir/jp.txt"
 worker_props "$dir/worker.properties"
 
-# same.py EXPECTED GOT [FLOATS]: JSON lines equal value by value (strict types, numbers as numbers, objects
-# regardless of member order); members named in FLOATS (comma separated) compare as float32.
-cat >"$dir/same.py" <<'PY'
-import json, struct, sys
-
-floats = set(sys.argv[3].split(",")) if len(sys.argv) > 3 else set()
-def f32(x):
-    return struct.unpack("<f", struct.pack("<f", x))[0]
-def diff(x, y, path, key=None):
-    if isinstance(x, bool) or isinstance(y, bool):
-        return None if type(x) is type(y) and x == y else path
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        if key in floats:
-            return None if f32(x) == f32(y) else path
-        return None if x == y else path
-    if isinstance(x, list) and isinstance(y, list):
-        if len(x) != len(y):
-            return path + " (length)"
-        for i, (a, b) in enumerate(zip(x, y)):
-            d = diff(a, b, "%s[%d]" % (path, i))
-            if d:
-                return d
-        return None
-    if isinstance(x, dict) and isinstance(y, dict):
-        if x.keys() != y.keys():
-            return path + " (members %s vs %s)" % (sorted(x), sorted(y))
-        for k in x:
-            d = diff(x[k], y[k], path + "." + k, k)
-            if d:
-                return d
-        return None
-    return None if type(x) is type(y) and x == y else path
-a = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
-b = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-for i, (x, y) in enumerate(zip(a, b)):
-    d = diff(x, y, "$")
-    if d:
-        sys.exit("record %d differs at %s:\n  expected %s\n  got      %s" % (i, d, json.dumps(x)[:700], json.dumps(y)[:700]))
-if len(a) != len(b):
-    sys.exit("%d records expected, %d read" % (len(a), len(b)))
-print("ok: %d records" % len(a))
-PY
-
 # sink NAME TOPIC GLOB [KEY=VALUE]...: one connector with JsonConverter values, flush.size=10, until the 4
 # objects of its 40 records are there.
 sink() {
@@ -187,12 +144,29 @@ objects() {
         done
 }
 
+# json_values NAME TOPIC: the values in run NAME's 4 JSON objects as DuckDB reads them (json_read), in offset
+# order, one per line in $dir/NAME.got.
+json_values() {
+        local out=$dir/out-$1
+        local -a objs
+        json_read "$out" >"$dir/$1.read"
+        mapfile -t objs < <(objects "$out" "$2" json)
+        python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+order = [f.split(sys.argv[2] + "/", 1)[1] for f in sys.argv[3:]]
+for f in order:
+    for r in rows:
+        if r["file"] == f:
+            print(json.dumps(r["value"]))' "$dir/$1.read" "$out" "${objs[@]}" >"$dir/$1.got"
+}
+
 note "schemas.enable=true, AvroFormat: both Avro readers see AvroData's mapping"
 sink js-avro js '*.avro' value.converter.schemas.enable=true \
         format.class=com.aliyun.oss.connect.kafka.format.avro.AvroFormat
 mapfile -t files < <(objects "$dir/out-js-avro" js avro)
 avro_read "${files[@]}" >"$dir/js-avro.got"
-python3 "$dir/same.py" "$dir/js-avro.jsonl" "$dir/js-avro.got" || fail "js-avro: records differ from the payloads"
+json_compare "$dir/js-avro.jsonl" "$dir/js-avro.got" || fail "js-avro: records differ from the payloads"
 avro_schema "${files[0]}" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
@@ -222,30 +196,12 @@ assert (dec.get("precision"), dec.get("scale")) == (10, 2), "decimal precision/s
 
 note "schemas.enable=true, JsonFormat: DuckDB reads the payloads back"
 sink js-json js '*.json' value.converter.schemas.enable=true format.class=json
-json_read "$dir/out-js-json" >"$dir/js-json.read"
-mapfile -t files < <(objects "$dir/out-js-json" js json)
-python3 -c '
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-order = [f.split("/out-js-json/", 1)[1] for f in sys.argv[2:]]
-for f in order:
-    for r in rows:
-        if r["file"] == f:
-            print(json.dumps(r["value"]))' "$dir/js-json.read" "${files[@]}" >"$dir/js-json.got"
-python3 "$dir/same.py" "$dir/js-json.jsonl" "$dir/js-json.got" f32 || fail "js-json: objects differ from the payloads"
+json_values js-json js
+json_compare --float32 f32 "$dir/js-json.jsonl" "$dir/js-json.got" || fail "js-json: objects differ from the payloads"
 
 note "schemas.enable=false, JsonFormat: plain JSON back as it went in"
 sink jp-json jp '*.json' value.converter.schemas.enable=false format.class=json
-json_read "$dir/out-jp-json" >"$dir/jp-json.read"
-mapfile -t files < <(objects "$dir/out-jp-json" jp json)
-python3 -c '
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-order = [f.split("/out-jp-json/", 1)[1] for f in sys.argv[2:]]
-for f in order:
-    for r in rows:
-        if r["file"] == f:
-            print(json.dumps(r["value"]))' "$dir/jp-json.read" "${files[@]}" >"$dir/jp-json.got"
-python3 "$dir/same.py" "$dir/jp.jsonl" "$dir/jp-json.got" || fail "jp-json: objects differ from the input"
+json_values jp-json jp
+json_compare "$dir/jp.jsonl" "$dir/jp-json.got" || fail "jp-json: objects differ from the input"
 mock_stop
 note "ok"

@@ -15,8 +15,10 @@ registry_start
 
 # check.py: python3-avro's view of what avsc wrote. Canonical JSON (tests/node/avro-common.mjs) <-> python values.
 cat >"$dir/check.py" <<'PY'
-import base64, datetime, decimal, io, json, struct, sys
+import base64, datetime, decimal, io, json, os, struct, sys
 import avro.datafile, avro.io, avro.schema
+sys.path.insert(0, os.path.join(os.environ["KCO_ROOT"], "tests/integration/check"))
+from json_compare import diff
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 DAY0 = datetime.date(1970, 1, 1)
@@ -108,17 +110,6 @@ def from_canon(s, v):
         return int(v)
     return v
 
-def same(x, y):
-    if isinstance(x, bool) or isinstance(y, bool):
-        return type(x) is type(y) and x == y
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)):
-        return x == y
-    if isinstance(x, list) and isinstance(y, list):
-        return len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
-    if isinstance(x, dict) and isinstance(y, dict):
-        return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
-    return type(x) is type(y) and x == y
-
 def lines(path):
     return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
 
@@ -162,7 +153,7 @@ if cmd == "wire":  # wire SCHEMA RECORDS FRAMES ID: every message decodes to its
         sys.exit("%d messages, %d records" % (len(got), len(want)))
     for i, (w, m) in enumerate(zip(want, got)):
         c = to_canon(schema, decode(schema, m, sid))
-        if not same(w, c):
+        if diff(w, c):
             sys.exit("message %d: python3-avro reads\n  %s\nexpected\n  %s" % (i, json.dumps(c)[:600], json.dumps(w)[:600]))
     print("ok: %d messages" % len(got))
 elif cmd == "keys":  # keys KEYS ID: prints the keys (string, Confluent-Avro) as a JSON list
@@ -203,14 +194,6 @@ elif cmd == "ocf":  # ocf SCHEMA RECORDS OUT CODEC: python3-avro writes a contai
     with avro.datafile.DataFileWriter(open(sys.argv[4], "wb"), avro.io.DatumWriter(), schema, codec=sys.argv[5]) as w:
         for r in lines(sys.argv[3]):
             w.append(from_canon(schema, r))
-elif cmd == "same":  # same A.jsonl B.jsonl: strict JSON equality line by line
-    a, b = lines(sys.argv[2]), lines(sys.argv[3])
-    for i, (x, y) in enumerate(zip(a, b)):
-        if not same(x, y):
-            sys.exit("line %d differs:\n  %s\n  %s" % (i + 1, json.dumps(x)[:600], json.dumps(y)[:600]))
-    if len(a) != len(b):
-        sys.exit("%d lines vs %d" % (len(a), len(b)))
-    print("ok: %d lines" % len(a))
 else:
     sys.exit("unknown command " + cmd)
 PY
@@ -333,8 +316,8 @@ for codec in null deflate; do
         check ocf "$data/everything.avsc" "$data/records.jsonl" "$dir/py-$codec.avro" "$codec"
         node "$KCO_ROOT/tests/node/avro-read.mjs" "$dir/py-$codec.avro" >"$dir/py-$codec.jsonl" ||
                 fail "avro-read.mjs cannot read python3-avro's $codec file"
-        check same "$data/records.jsonl" "$dir/py-$codec.jsonl" >/dev/null ||
-                fail "avro-read.mjs read python3-avro's $codec file differently: $(check same "$data/records.jsonl" "$dir/py-$codec.jsonl")"
+        same=$(json_compare "$data/records.jsonl" "$dir/py-$codec.jsonl" 2>&1) ||
+                fail "avro-read.mjs read python3-avro's $codec file differently: $same"
         assert_eq "$codec" "$(node "$KCO_ROOT/tests/node/avro-read.mjs" --codec "$dir/py-$codec.avro")" "codec"
 done
 avro_schema "$dir/py-null.avro" | python3 -c '
