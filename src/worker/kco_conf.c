@@ -124,7 +124,9 @@ const kco_conf_def_t kco_conf_defs[] = {
         {"value.converter", KCO_CONF_ENUM, OFF(value_converter),
          "org.apache.kafka.connect.converters.ByteArrayConverter", 0, 0, converter_enums, 0, W,
          "Converter for record values. ByteArrayConverter passes bytes unchanged; StringConverter treats them as "
-         "UTF-8 text (use it with JsonFormat when the topic holds JSON text). May also be set per connector."},
+         "UTF-8 text (use it with JsonFormat when the topic holds JSON text); JsonConverter reads JSON with or "
+         "without the schema envelope; AvroConverter reads Confluent's Avro wire format with a Schema Registry. "
+         "May also be set per connector."},
         {"key.converter.schemas.enable", KCO_CONF_BOOL, OFF(key_schemas_enable), "true", 0, 0, bool_enums, 0, W,
          "JsonConverter keys: true reads the {\"schema\":...,\"payload\":...} envelope, false plain JSON "
          "(objects become maps)."},
@@ -267,7 +269,10 @@ const kco_conf_def_t kco_conf_defs[] = {
         /* Format */
         {"format.class", KCO_CONF_ENUM, OFF(format), NULL, 0, 0, format_enums, KCO_CONF_REQUIRED, F,
          "Output format. JsonFormat writes one JSON value per line: a String value holding JSON is written as "
-         "that JSON (compacted onto one line), other strings as JSON strings, bytes as base64 strings."},
+         "that JSON (compacted onto one line), other strings as JSON strings, bytes as base64 strings, records "
+         "with a schema (JsonConverter, AvroConverter) as Kafka Connect's JsonConverter renders them. AvroFormat "
+         "writes Avro object container files (.avro) with the writer schema derived from the records' schema as "
+         "Confluent's AvroData does; a file holds one schema."},
         {"format.bytearray.extension", KCO_CONF_STRING, OFF(bytearray_extension), ".bin", 0, 0, NULL, 0, F,
          "File extension of ByteArrayFormat objects."},
         {"format.bytearray.separator", KCO_CONF_STRING, OFF(bytearray_separator), "\n", 0, 0, NULL, KCO_CONF_RAW, F,
