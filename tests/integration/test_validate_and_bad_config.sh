@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_validate_and_bad_config.sh - `validate` lists every error (key, value, reason) and exits 2, or prints a
-# one-line summary and exits 0; `standalone` with a bad connector file exits 2 without consuming anything.
+# one-line summary and exits 0; every examples/*.properties validates; `standalone` with a bad connector file exits 2
+# without consuming anything.
 . "$(dirname "$0")/lib.sh"
 
 mock_start --topic v:2
@@ -12,6 +13,16 @@ worker_props "$dir/worker.properties"
 connector_props "$dir/good.properties" topics=v flush.size=10 "store.url=file://$dir/out"
 "$bin" validate "$dir/worker.properties" "$dir/good.properties" >"$dir/good.out" 2>&1 || fail "validate rejected a good config: $(cat "$dir/good.out")"
 grep -q 'OK: connector oss-sink' "$dir/good.out" || fail "no summary line: $(cat "$dir/good.out")"
+
+# every example file in the tree is a valid configuration (credentials from the environment; hadoop.conf.dir
+# pointed at examples/, which holds the example core-site.xml)
+for ex in "$KCO_ROOT"/examples/*.properties; do
+        [[ $ex == */worker.properties ]] && continue
+        sed "s|^hadoop.conf.dir=.*|hadoop.conf.dir=$KCO_ROOT/examples|" "$ex" >"$dir/${ex##*/}"
+        OSS_ACCESS_KEY_ID=id OSS_ACCESS_KEY_SECRET=secret AWS_ACCESS_KEY_ID=id AWS_SECRET_ACCESS_KEY=secret \
+                "$bin" validate "$KCO_ROOT/examples/worker.properties" "$dir/${ex##*/}" >"$dir/ex.out" 2>&1 ||
+                fail "validate rejected ${ex##*/}: $(cat "$dir/ex.out")"
+done
 
 cat >"$dir/bad.properties" <<P
 name=bad
