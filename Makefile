@@ -23,7 +23,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_COMMON)
-LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -ljansson -lexpat -lz -lzstd -lpthread -lm
+LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -llz4 -ljansson -lexpat -lz -lzstd -lpthread -lm
 
 SRC := $(shell find src -name '*.c' | sort)
 MAIN_SRC := src/worker/main.c

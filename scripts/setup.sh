@@ -17,7 +17,7 @@ PACKAGES=(
         build-essential pkg-config             # gcc, make
         librdkafka-dev zlib1g-dev libzstd-dev  # Kafka client, compression
         libjansson-dev libcurl4-openssl-dev libssl-dev libexpat1-dev  # JSON, HTTP, signing, core-site.xml
-        libavro-dev libsnappy-dev              # AvroFormat (avro-c), Avro snappy blocks
+        libavro-dev libsnappy-dev liblz4-dev   # AvroFormat (avro-c), snappy and lz4 (Avro blocks, Parquet pages)
         time zstd gzip openssl                 # bench (peak RSS), test readers, test certificates
         libcmocka-dev                          # unit tests
         clang libclang-rt-14-dev               # libFuzzer, ASan/UBSan

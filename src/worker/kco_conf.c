@@ -96,6 +96,17 @@ static const kco_conf_enum_t avro_codec_enums[] = {
         {NULL, 0, 0},
 };
 
+static const kco_conf_enum_t parquet_codec_enums[] = {
+        {"snappy", KCO_PARQUET_SNAPPY, 0},
+        {"uncompressed", KCO_PARQUET_UNCOMPRESSED, 0},
+        {"none", KCO_PARQUET_UNCOMPRESSED, 1},
+        {"gzip", KCO_PARQUET_GZIP, 0},
+        {"zstd", KCO_PARQUET_ZSTD, 0},
+        {"lz4_raw", KCO_PARQUET_LZ4_RAW, 0},
+        {"lz4", KCO_PARQUET_LZ4_RAW, 1},
+        {NULL, 0, 0},
+};
+
 static const kco_conf_enum_t errors_enums[] = {
         {"none", KCO_ERRORS_NONE, 0},
         {"all", KCO_ERRORS_ALL, 0},
@@ -282,6 +293,17 @@ const kco_conf_def_t kco_conf_defs[] = {
          "the Avro C library here does not provide them."},
         {"avro.deflate.level", KCO_CONF_INT, OFF(avro_deflate_level), "-1", -1, 9, NULL, 0, F,
          "Level of avro.codec=deflate; -1 is zlib's default (6)."},
+        {"oss.parquet.compression.codec", KCO_CONF_ENUM, OFF(parquet_codec), "snappy", 0, 0, parquet_codec_enums, 0,
+         F,
+         "Page compression of Parquet files: snappy, uncompressed, gzip, zstd or lz4_raw (lz4 is accepted and "
+         "written as lz4_raw, the LZ4 codec current readers know). brotli is refused: no library here."},
+        {"oss.parquet.page.size", KCO_CONF_LONG, OFF(parquet_page_size), "131072", 1024, 1073741824, NULL, 0, F,
+         "Target size in bytes of a Parquet data page before compression."},
+        {"oss.parquet.block.size", KCO_CONF_LONG, OFF(parquet_block_size), "67108864", 65536, 2147483647, NULL, 0,
+         F,
+         "Parquet row group size in bytes: a row group is written out (into the upload) once its buffered data "
+         "reaches this; it bounds the memory of each open Parquet file. The Java connector's default was 256 "
+         "MiB; ours is 64 MiB."},
         {"oss.compression.type", KCO_CONF_ENUM, OFF(compression), "none", 0, 0, compression_enums, 0, F,
          "Compression of ByteArray and JSON objects: none, gzip (.gz appended to the extension) or zstd (.zst)."},
         {"oss.compression.level", KCO_CONF_INT, OFF(compression_level), "-1", -1, 22, NULL, 0, F,
@@ -311,8 +333,7 @@ static const char *const kco_conf_known_ignored[] = {
 static const char *const kco_conf_not_yet[] = {
         "rotate.schedule.interval.ms", "schema.compatibility", "partition.field.name", "partition.duration.ms",
         "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field",
-        "oss.parquet.protobuf.schema.class", "oss.parquet.block.size", "oss.parquet.compression.codec",
-        "oss.parquet.page.size", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "oss.parquet.protobuf.schema.class", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
         "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
@@ -484,7 +505,8 @@ static void kco_conf_set(kco_conf_t *c, const kco_conf_def_t *d, const char *raw
                                 break;
                 if (e->name) {
                         *(int *)field = e->value;
-                } else if (!strcmp(d->name, "avro.codec") && kco_conf_avro_unavailable(v)) {
+                } else if ((!strcmp(d->name, "avro.codec") && kco_conf_avro_unavailable(v)) ||
+                           (!strcmp(d->name, "oss.parquet.compression.codec") && !strcasecmp(v, "brotli"))) {
                         /* kco_conf_validate says why */
                 } else {
                         char allowed[1024] = "";
@@ -609,6 +631,10 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
         if (codec && kco_conf_avro_unavailable(codec))
                 kco_conf_errs_add(errs, "avro.codec = \"%s\": not available (the Avro C library here has no %s); use "
                                         "null, deflate or snappy", codec, codec);
+        const char *pcodec = kco_props_get(c->raw, "oss.parquet.compression.codec");
+        if (pcodec && !strcasecmp(pcodec, "brotli"))
+                kco_conf_errs_add(errs, "oss.parquet.compression.codec = \"brotli\": not available (no brotli library "
+                                        "here); use snappy, gzip, zstd, lz4_raw or uncompressed");
         if (c->key_converter == KCO_CONVERTER_AVRO && !c->key_registry_url.n)
                 kco_conf_errs_add(errs, "key.converter.schema.registry.url: required by AvroConverter, no value given");
         if (c->value_converter == KCO_CONVERTER_AVRO && !c->value_registry_url.n)

@@ -43,7 +43,10 @@ typedef struct kco_conf_enum_s {
 /* Converters (key.converter / value.converter). */
 enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING, KCO_CONVERTER_JSON, KCO_CONVERTER_AVRO };
 /* format.class */
-enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON, KCO_FORMAT_AVRO };
+enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON, KCO_FORMAT_AVRO, KCO_FORMAT_PARQUET_AVRO };
+/* oss.parquet.compression.codec: Parquet's CompressionCodec numbers */
+enum { KCO_PARQUET_UNCOMPRESSED = 0, KCO_PARQUET_SNAPPY = 1, KCO_PARQUET_GZIP = 2, KCO_PARQUET_ZSTD = 6,
+       KCO_PARQUET_LZ4_RAW = 7 };
 /* avro.codec */
 enum { KCO_AVRO_CODEC_NULL, KCO_AVRO_CODEC_DEFLATE, KCO_AVRO_CODEC_SNAPPY };
 /* errors.tolerance */
@@ -96,6 +99,9 @@ typedef struct kco_conf_s {
         char *value_registry_user_info;
         int avro_codec;
         int avro_deflate_level;
+        int parquet_codec;
+        int64_t parquet_page_size;
+        int64_t parquet_block_size;
         /* errors */
         int errors_tolerance;
         char *dlq_topic;

@@ -80,6 +80,7 @@ enum { /* CompressionCodec */
         KCO_PQ_CODEC_SNAPPY = 1,
         KCO_PQ_CODEC_GZIP = 2,
         KCO_PQ_CODEC_ZSTD = 6,
+        KCO_PQ_CODEC_LZ4_RAW = 7,
 };
 
 enum { /* PageType */
