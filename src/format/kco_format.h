@@ -46,6 +46,7 @@ void kco_format_destroy(kco_format_t *fmt);
 extern const kco_format_ops_t kco_format_bytearray_ops;
 extern const kco_format_ops_t kco_format_json_ops;
 extern const kco_format_ops_t kco_format_avro_ops;
+extern const kco_format_ops_t kco_format_parquet_avro_ops;
 
 /* Stateless formats share this writer: open/close/discard. */
 kco_format_writer_t *kco_format_plain_open(kco_format_t *fmt, kco_buf_t *out, kco_err_t *err);

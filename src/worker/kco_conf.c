@@ -54,6 +54,10 @@ static const kco_conf_enum_t format_enums[] = {
         {"com.aliyun.oss.connect.kafka.format.avro.AvroFormat", KCO_FORMAT_AVRO, 0},
         {"AvroFormat", KCO_FORMAT_AVRO, 1},
         {"avro", KCO_FORMAT_AVRO, 1},
+        {"com.aliyun.oss.connect.kafka.format.parquet.ParquetAvroFormat", KCO_FORMAT_PARQUET_AVRO, 0},
+        {"ParquetAvroFormat", KCO_FORMAT_PARQUET_AVRO, 1},
+        {"parquet-avro", KCO_FORMAT_PARQUET_AVRO, 1},
+        {"parquet", KCO_FORMAT_PARQUET_AVRO, 1},
         {NULL, 0, 0},
 };
 
@@ -283,7 +287,9 @@ const kco_conf_def_t kco_conf_defs[] = {
          "that JSON (compacted onto one line), other strings as JSON strings, bytes as base64 strings, records "
          "with a schema (JsonConverter, AvroConverter) as Kafka Connect's JsonConverter renders them. AvroFormat "
          "writes Avro object container files (.avro) with the writer schema derived from the records' schema as "
-         "Confluent's AvroData does; a file holds one schema."},
+         "Confluent's AvroData does; a file holds one schema. ParquetAvroFormat writes Parquet (.parquet) as "
+         "parquet-avro does (3-level lists, maps as key_value groups, footer parquet.avro.schema); records must "
+         "be structs with a schema."},
         {"format.bytearray.extension", KCO_CONF_STRING, OFF(bytearray_extension), ".bin", 0, 0, NULL, 0, F,
          "File extension of ByteArrayFormat objects."},
         {"format.bytearray.separator", KCO_CONF_STRING, OFF(bytearray_separator), "\n", 0, 0, NULL, KCO_CONF_RAW, F,
@@ -299,7 +305,7 @@ const kco_conf_def_t kco_conf_defs[] = {
          "written as lz4_raw, the LZ4 codec current readers know). brotli is refused: no library here."},
         {"oss.parquet.page.size", KCO_CONF_LONG, OFF(parquet_page_size), "131072", 1024, 1073741824, NULL, 0, F,
          "Target size in bytes of a Parquet data page before compression."},
-        {"oss.parquet.block.size", KCO_CONF_LONG, OFF(parquet_block_size), "67108864", 65536, 2147483647, NULL, 0,
+        {"oss.parquet.block.size", KCO_CONF_LONG, OFF(parquet_block_size), "67108864", 1024, 2147483647, NULL, 0,
          F,
          "Parquet row group size in bytes: a row group is written out (into the upload) once its buffered data "
          "reaches this; it bounds the memory of each open Parquet file. The Java connector's default was 256 "

@@ -23,8 +23,8 @@
 // With --reader both (the default) the two readers must agree line by line,
 // else the exit status is 1 naming the first difference. --meta prints one
 // JSON line per column chunk from DuckDB's parquet_metadata(): row_group_id,
-// path_in_schema, type, num_values, compression, encodings, stats_min,
-// stats_max, stats_null_count, and a first line {"row_groups": N,
+// path_in_schema, type, num_values, compression, encodings, stats_min
+// and stats_max (DuckDB's stats_min_value / stats_max_value), stats_null_count, and a first line {"row_groups": N,
 // "key_value": {...}} from parquet_kv_metadata().
 // Exit status 2 on usage errors or an unreadable file.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -102,6 +102,8 @@ function fromDuck(v, t) {
       return v.days;
     case DT.TIME:
       return Number(BigInt(v.micros) / 1000n);
+    case DT.TIME_TZ: // a UTC-adjusted TIME: the offset is 0
+      return Number(BigInt(v.micros) / 1000n) - v.offset * 1000;
     case DT.TIMESTAMP: case DT.TIMESTAMP_TZ:
       return int64(BigInt(v.micros) / 1000n);
     case DT.TIMESTAMP_MS:
@@ -130,7 +132,7 @@ async function duckRows(files) {
   const con = await inst.connect();
   const out = [];
   for (const f of files) {
-    const reader = await con.runAndReadAll(`SELECT * FROM read_parquet('${f.replace(/'/g, "''")}')`);
+    const reader = await con.runAndReadAll(`SELECT * FROM read_parquet('${f.replace(/'/g, "''")}', hive_partitioning = false)`);
     const names = reader.columnNames();
     const types = reader.columnTypes();
     for (const row of reader.getRows()) {
@@ -152,7 +154,7 @@ async function duckMeta(file) {
   for (const [k, v] of kv.getRows()) kvo[k] = v;
   const lines = [JSON.stringify({ row_groups: rg.getRows()[0][0], key_value: kvo })];
   const md = await con.runAndReadAll(`SELECT row_group_id::INTEGER, path_in_schema, type, num_values::BIGINT,
-      compression, encodings, stats_min, stats_max, stats_null_count::BIGINT FROM parquet_metadata('${q}')
+      compression, encodings, stats_min_value, stats_max_value, stats_null_count::BIGINT FROM parquet_metadata('${q}')
       ORDER BY row_group_id, column_id`);
   const names = ['row_group_id', 'path_in_schema', 'type', 'num_values', 'compression', 'encodings', 'stats_min',
     'stats_max', 'stats_null_count'];

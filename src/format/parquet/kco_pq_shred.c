@@ -1,0 +1,507 @@
+/*
+ * kco_pq_shred.c - Connect schema -> parquet-avro's Parquet schema, and the
+ * record shredder (see kco_pq_shred.h for the mapping).
+ *
+ * Levels: a node's definition level counts the OPTIONAL and REPEATED nodes
+ * from below the root down to it; a repeated node at depth d (counting
+ * repeated nodes only) starts each item after the first with repetition
+ * level d; an absent node (a null, an empty list or map) gives every leaf
+ * below it one slot with the definition level of its parent and no value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kco_mem.h"
+#include "format/kco_avro_from_connect.h"
+#include "format/parquet/kco_pq_shred.h"
+
+#define KCO_PQ_MAX_DEPTH 64
+#define KCO_PQ_DEFAULT_ROOT "io.confluent.connect.avro.ConnectDefault"
+#define KCO_PQ_DECIMAL_PRECISION "connect.decimal.precision"
+#define KCO_PQ_DECIMAL_PRECISION_DEFAULT 64 /* AvroData's */
+
+typedef struct kco_pq_slot_s {
+        size_t col;
+        int def, rep;
+        int has_value;
+        kco_pq_val_t v;
+} kco_pq_slot_t;
+
+struct kco_pq_shred_s {
+        kco_schema_t *ref;
+        const kco_schema_t *schema;
+        char *root_name;
+        kco_pq_schema_elem_t *elems;
+        size_t nelems, capelems;
+        kco_pq_column_desc_t *cols;
+        size_t ncols, capcols;
+        /* building */
+        const char *stack[KCO_PQ_MAX_DEPTH];
+        int depth;
+        /* shredding */
+        kco_pq_slot_t *slots;
+        size_t nslots, capslots;
+        size_t cur; /* next column */
+};
+
+/* ---- schema ---- */
+
+static size_t kco_pq_elem_add(kco_pq_shred_t *sh, const char *name, int32_t repetition) {
+        if (sh->nelems == sh->capelems) {
+                sh->capelems = sh->capelems ? 2 * sh->capelems : 16;
+                sh->elems = kco_realloc(sh->elems, sh->capelems * sizeof(*sh->elems));
+        }
+        kco_pq_schema_elem_t *e = &sh->elems[sh->nelems];
+        kco_pq_schema_elem_init(e);
+        e->name = name;
+        e->repetition = repetition;
+        return sh->nelems++;
+}
+
+static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *name, int32_t repetition, int def,
+                        int rep, kco_err_t *err);
+
+static int kco_pq_push(kco_pq_shred_t *sh, const char *name, kco_err_t *err) {
+        if (sh->depth == KCO_PQ_MAX_DEPTH)
+                return kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: schema nested deeper than %d levels",
+                                   KCO_PQ_MAX_DEPTH);
+        sh->stack[sh->depth++] = name;
+        return 0;
+}
+
+static void kco_pq_leaf(kco_pq_shred_t *sh, kco_pq_schema_elem_t *e, int def, int rep) {
+        if (sh->ncols == sh->capcols) {
+                sh->capcols = sh->capcols ? 2 * sh->capcols : 8;
+                sh->cols = kco_realloc(sh->cols, sh->capcols * sizeof(*sh->cols));
+        }
+        kco_pq_column_desc_t *c = &sh->cols[sh->ncols++];
+        memset(c, 0, sizeof(*c));
+        c->physical = e->type;
+        c->type_length = e->type_length;
+        c->max_def = def;
+        c->max_rep = rep;
+        const char **path = kco_calloc((size_t)sh->depth, sizeof(*path));
+        memcpy(path, sh->stack, (size_t)sh->depth * sizeof(*path));
+        c->path = path;
+        c->npath = sh->depth;
+        c->stats_signed = e->type != KCO_PQ_BYTE_ARRAY && e->type != KCO_PQ_FIXED_LEN_BYTE_ARRAY;
+        c->stats_none = e->logical.kind == KCO_PQ_LT_DECIMAL;
+}
+
+static int kco_pq_build_primitive(kco_pq_shred_t *sh, const kco_schema_t *s, size_t i, int def, int rep,
+                                  kco_err_t *err) {
+        kco_pq_schema_elem_t *e = &sh->elems[i];
+        switch (s->type) {
+        case KCO_TYPE_INT8:
+        case KCO_TYPE_INT16:
+        case KCO_TYPE_INT32:
+                e->type = KCO_PQ_INT32;
+                if (s->logical == KCO_LOGICAL_DATE) {
+                        e->converted_type = KCO_PQ_CT_DATE;
+                        e->logical.kind = KCO_PQ_LT_DATE;
+                } else if (s->logical == KCO_LOGICAL_TIME) {
+                        e->converted_type = KCO_PQ_CT_TIME_MILLIS;
+                        e->logical.kind = KCO_PQ_LT_TIME;
+                        e->logical.adjusted_to_utc = 1;
+                        e->logical.unit = KCO_PQ_UNIT_MILLIS;
+                }
+                break;
+        case KCO_TYPE_INT64:
+                e->type = KCO_PQ_INT64;
+                if (s->logical == KCO_LOGICAL_TIMESTAMP) {
+                        e->converted_type = KCO_PQ_CT_TIMESTAMP_MILLIS;
+                        e->logical.kind = KCO_PQ_LT_TIMESTAMP;
+                        e->logical.adjusted_to_utc = 1;
+                        e->logical.unit = KCO_PQ_UNIT_MILLIS;
+                }
+                break;
+        case KCO_TYPE_FLOAT32:
+                e->type = KCO_PQ_FLOAT;
+                break;
+        case KCO_TYPE_FLOAT64:
+                e->type = KCO_PQ_DOUBLE;
+                break;
+        case KCO_TYPE_BOOLEAN:
+                e->type = KCO_PQ_BOOLEAN;
+                break;
+        case KCO_TYPE_STRING:
+                e->type = KCO_PQ_BYTE_ARRAY;
+                e->converted_type = KCO_PQ_CT_UTF8;
+                e->logical.kind = KCO_PQ_LT_STRING;
+                break;
+        case KCO_TYPE_BYTES:
+                e->type = KCO_PQ_BYTE_ARRAY;
+                if (s->logical == KCO_LOGICAL_DECIMAL) {
+                        long precision = KCO_PQ_DECIMAL_PRECISION_DEFAULT;
+                        const char *p = kco_schema_param(s, KCO_PQ_DECIMAL_PRECISION);
+                        if (p) {
+                                char *end;
+                                precision = strtol(p, &end, 10);
+                                if (!*p || *end || precision < 1 || precision > 1000000)
+                                        return kco_err_set(err, KCO_ERR_DATA, 0,
+                                                           "ParquetAvroFormat: %s: bad %s \"%s\"", e->name,
+                                                           KCO_PQ_DECIMAL_PRECISION, p);
+                        }
+                        e->converted_type = KCO_PQ_CT_DECIMAL;
+                        e->scale = s->scale;
+                        e->precision = (int32_t)precision;
+                        e->logical.kind = KCO_PQ_LT_DECIMAL;
+                        e->logical.scale = s->scale;
+                        e->logical.precision = (int32_t)precision;
+                }
+                break;
+        default:
+                return kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: %s: no Parquet type for %s", e->name,
+                                   kco_type_name(s->type));
+        }
+        kco_pq_leaf(sh, e, def, rep);
+        return 0;
+}
+
+/* Adds the element for s (named name) and everything below it. def/rep: the levels of s's parent. */
+static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *name, int32_t repetition, int def,
+                        int rep, kco_err_t *err) {
+        if (repetition == KCO_PQ_OPTIONAL)
+                def++;
+        if (kco_pq_push(sh, name, err))
+                return -1;
+        size_t i = kco_pq_elem_add(sh, name, repetition);
+        int rc = 0;
+        switch (s->type) {
+        case KCO_TYPE_STRUCT:
+                if (kco_avro_is_union(s)) {
+                        rc = kco_err_set(err, KCO_ERR_DATA, 0,
+                                         "ParquetAvroFormat: %s: Connect union structs are not supported", name);
+                        break;
+                }
+                if (!s->nfields) {
+                        rc = kco_err_set(err, KCO_ERR_DATA, 0,
+                                         "ParquetAvroFormat: %s: a struct without fields (an empty group)", name);
+                        break;
+                }
+                sh->elems[i].num_children = (int32_t)s->nfields;
+                for (size_t f = 0; f < s->nfields && !rc; f++) {
+                        const kco_schema_t *fs = s->fields[f].schema;
+                        rc = kco_pq_build(sh, fs, s->fields[f].name, fs->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED,
+                                          def, rep, err);
+                }
+                break;
+        case KCO_TYPE_ARRAY:
+        case KCO_TYPE_MAP: {
+                int native = s->type == KCO_TYPE_MAP && kco_avro_map_is_native(s);
+                sh->elems[i].num_children = 1;
+                sh->elems[i].converted_type = native ? KCO_PQ_CT_MAP : KCO_PQ_CT_LIST;
+                sh->elems[i].logical.kind = native ? KCO_PQ_LT_MAP : KCO_PQ_LT_LIST;
+                const char *mid = native ? "key_value" : "list";
+                if (kco_pq_push(sh, mid, err)) {
+                        rc = -1;
+                        break;
+                }
+                size_t m = kco_pq_elem_add(sh, mid, KCO_PQ_REPEATED);
+                if (s->type == KCO_TYPE_ARRAY) {
+                        sh->elems[m].num_children = 1;
+                        rc = kco_pq_build(sh, s->value, "element",
+                                          s->value->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, def + 1, rep + 1,
+                                          err);
+                } else {
+                        int kdef = def + 1;
+                        if (!native) { /* AvroData's MapEntry record, a required list element */
+                                sh->elems[m].num_children = 1;
+                                if (kco_pq_push(sh, "element", err)) {
+                                        rc = -1;
+                                        break;
+                                }
+                                m = kco_pq_elem_add(sh, "element", KCO_PQ_REQUIRED);
+                        }
+                        sh->elems[m].num_children = 2;
+                        rc = kco_pq_build(sh, s->key, "key", s->key->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED,
+                                          kdef, rep + 1, err);
+                        if (!rc)
+                                rc = kco_pq_build(sh, s->value, "value",
+                                                  s->value->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, kdef,
+                                                  rep + 1, err);
+                        if (!native)
+                                sh->depth--;
+                }
+                sh->depth--;
+                break;
+        }
+        default:
+                rc = kco_pq_build_primitive(sh, s, i, def, rep, err);
+                break;
+        }
+        sh->depth--;
+        return rc;
+}
+
+void kco_pq_shred_destroy(kco_pq_shred_t *sh) {
+        if (!sh)
+                return;
+        for (size_t i = 0; i < sh->ncols; i++)
+                free((void *)sh->cols[i].path);
+        free(sh->cols);
+        free(sh->elems);
+        free(sh->slots);
+        free(sh->root_name);
+        kco_schema_unref(sh->ref);
+        free(sh);
+}
+
+kco_pq_shred_t *kco_pq_shred_new(const kco_schema_t *schema, kco_err_t *err) {
+        if (!schema || schema->type != KCO_TYPE_STRUCT) {
+                kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat needs struct records (the value schema is %s)",
+                            schema ? kco_type_name(schema->type) : "missing");
+                return NULL;
+        }
+        kco_pq_shred_t *sh = kco_calloc(1, sizeof(*sh));
+        sh->ref = kco_schema_ref(schema->root);
+        sh->schema = schema;
+        sh->root_name = kco_strdup(schema->name ? schema->name : KCO_PQ_DEFAULT_ROOT);
+        int rc = 0;
+        if (kco_avro_is_union(schema))
+                rc = kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: a Connect union struct cannot be a record");
+        else if (!schema->nfields)
+                rc = kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: a record without fields");
+        if (!rc) {
+                size_t root = kco_pq_elem_add(sh, sh->root_name, KCO_PQ_UNSET);
+                sh->elems[root].num_children = (int32_t)schema->nfields;
+                for (size_t f = 0; f < schema->nfields && !rc; f++) {
+                        const kco_schema_t *fs = schema->fields[f].schema;
+                        rc = kco_pq_build(sh, fs, schema->fields[f].name,
+                                          fs->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, 0, 0, err);
+                }
+        }
+        if (rc) {
+                kco_pq_shred_destroy(sh);
+                return NULL;
+        }
+        return sh;
+}
+
+const kco_pq_schema_elem_t *kco_pq_shred_schema(const kco_pq_shred_t *sh, size_t *n) {
+        *n = sh->nelems;
+        return sh->elems;
+}
+
+const kco_pq_column_desc_t *kco_pq_shred_columns(const kco_pq_shred_t *sh, size_t *n) {
+        *n = sh->ncols;
+        return sh->cols;
+}
+
+const kco_schema_t *kco_pq_shred_connect_schema(const kco_pq_shred_t *sh) {
+        return sh->schema;
+}
+
+/* ---- shredding ---- */
+
+/* Where a value sits, for errors: value.address.zip, value.tags[2], value.attrs["k"]. */
+typedef struct kco_pq_path_s {
+        const struct kco_pq_path_s *up;
+        const char *field;
+        const char *key; /* keylen bytes */
+        size_t keylen;
+        size_t index;
+} kco_pq_path_t;
+
+static void kco_pq_path_render(const kco_pq_path_t *p, kco_buf_t *out) {
+        if (!p) {
+                kco_buf_puts(out, "value");
+                return;
+        }
+        kco_pq_path_render(p->up, out);
+        if (p->field) {
+                kco_buf_putc(out, '.');
+                kco_buf_puts(out, p->field);
+        } else if (p->key) {
+                kco_buf_puts(out, "[\"");
+                kco_buf_append(out, p->key, p->keylen < 64 ? p->keylen : 64);
+                kco_buf_puts(out, "\"]");
+        } else {
+                char n[32];
+                snprintf(n, sizeof(n), "[%zu]", p->index);
+                kco_buf_puts(out, n);
+        }
+}
+
+__attribute__((format(printf, 3, 4))) static int kco_pq_bad(kco_err_t *err, const kco_pq_path_t *p,
+                                                            const char *fmt, ...) {
+        kco_buf_t where;
+        kco_buf_init(&where);
+        kco_pq_path_render(p, &where);
+        char what[300];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof(what), fmt, ap);
+        va_end(ap);
+        kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: %s: %s", kco_buf_cstr(&where), what);
+        kco_buf_free(&where);
+        return -1;
+}
+
+static kco_pq_slot_t *kco_pq_slot(kco_pq_shred_t *sh, size_t col, int def, int rep) {
+        if (sh->nslots == sh->capslots) {
+                sh->capslots = sh->capslots ? 2 * sh->capslots : 64;
+                sh->slots = kco_realloc(sh->slots, sh->capslots * sizeof(*sh->slots));
+        }
+        kco_pq_slot_t *sl = &sh->slots[sh->nslots++];
+        memset(sl, 0, sizeof(*sl));
+        sl->col = col;
+        sl->def = def;
+        sl->rep = rep;
+        return sl;
+}
+
+static size_t kco_pq_leaves(const kco_schema_t *s) {
+        size_t n = 0;
+        switch (s->type) {
+        case KCO_TYPE_STRUCT:
+                for (size_t f = 0; f < s->nfields; f++)
+                        n += kco_pq_leaves(s->fields[f].schema);
+                return n;
+        case KCO_TYPE_ARRAY:
+                return kco_pq_leaves(s->value);
+        case KCO_TYPE_MAP:
+                return kco_pq_leaves(s->key) + kco_pq_leaves(s->value);
+        default:
+                return 1;
+        }
+}
+
+/* Every leaf below s: one slot without a value. */
+static void kco_pq_absent(kco_pq_shred_t *sh, size_t nleaves, int def, int rep) {
+        for (size_t i = 0; i < nleaves; i++)
+                kco_pq_slot(sh, sh->cur++, def, rep);
+}
+
+static int kco_pq_is_null(const kco_value_t *v) {
+        return !v || v->type == KCO_TYPE_NULL;
+}
+
+/* def: the definition level of s's parent; rep: the repetition level of the first slot; rdepth: repeated
+ * ancestors of s. */
+static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_value_t *v, int def, int rep,
+                        int rdepth, const kco_pq_path_t *p, kco_err_t *err) {
+        if (kco_pq_is_null(v)) {
+                if (!s->optional)
+                        return kco_pq_bad(err, p, "null for a required %s", kco_type_name(s->type));
+                kco_pq_absent(sh, kco_pq_leaves(s), def, rep);
+                return 0;
+        }
+        if (v->type != s->type)
+                return kco_pq_bad(err, p, "expected %s, got %s", kco_type_name(s->type), kco_type_name(v->type));
+        if (s->optional)
+                def++;
+        switch (s->type) {
+        case KCO_TYPE_STRUCT:
+                if (v->u.c.n != s->nfields)
+                        return kco_pq_bad(err, p, "struct has %zu fields, its schema %zu", v->u.c.n, s->nfields);
+                for (size_t f = 0; f < s->nfields; f++) {
+                        const kco_schema_t *fs = s->fields[f].schema;
+                        const kco_value_t *item = &v->u.c.items[f];
+                        if (kco_pq_is_null(item) && kco_avro_has_default(fs))
+                                item = fs->default_value; /* Connect's Struct.get */
+                        kco_pq_path_t here = {p, s->fields[f].name, NULL, 0, 0};
+                        if (kco_pq_shred(sh, fs, item, def, rep, rdepth, &here, err))
+                                return -1;
+                }
+                return 0;
+        case KCO_TYPE_ARRAY:
+        case KCO_TYPE_MAP: {
+                size_t n = v->u.c.n;
+                if (!n) {
+                        kco_pq_absent(sh, kco_pq_leaves(s), def, rep);
+                        return 0;
+                }
+                size_t first = sh->cur;
+                for (size_t i = 0; i < n; i++) {
+                        int r = i ? rdepth + 1 : rep;
+                        sh->cur = first;
+                        if (s->type == KCO_TYPE_ARRAY) {
+                                kco_pq_path_t here = {p, NULL, NULL, 0, i};
+                                if (kco_pq_shred(sh, s->value, &v->u.c.items[i], def + 1, r, rdepth + 1, &here, err))
+                                        return -1;
+                        } else {
+                                const kco_value_t *k = &v->u.c.items[2 * i], *val = &v->u.c.items[2 * i + 1];
+                                kco_pq_path_t here = {p, NULL, "?", 1, 0};
+                                if (k->type == KCO_TYPE_STRING) {
+                                        here.key = k->u.s.len ? k->u.s.ptr : "";
+                                        here.keylen = k->u.s.len;
+                                }
+                                kco_pq_path_t kp = {&here, "key", NULL, 0, 0};
+                                if (kco_pq_shred(sh, s->key, k, def + 1, r, rdepth + 1, &kp, err) ||
+                                    kco_pq_shred(sh, s->value, val, def + 1, r, rdepth + 1, &here, err))
+                                        return -1;
+                        }
+                }
+                return 0;
+        }
+        default:
+                break;
+        }
+        kco_pq_slot_t *sl = kco_pq_slot(sh, sh->cur++, def, rep);
+        sl->has_value = 1;
+        switch (s->type) {
+        case KCO_TYPE_INT8:
+        case KCO_TYPE_INT16:
+        case KCO_TYPE_INT32: {
+                int64_t lim = s->type == KCO_TYPE_INT8 ? 128 : s->type == KCO_TYPE_INT16 ? 32768 : 2147483648LL;
+                if (v->u.i < -lim || v->u.i >= lim)
+                        return kco_pq_bad(err, p, "%lld is out of range for %s", (long long)v->u.i,
+                                          kco_type_name(s->type));
+                sl->v.i32 = (int32_t)v->u.i;
+                break;
+        }
+        case KCO_TYPE_INT64:
+                sl->v.i64 = v->u.i;
+                break;
+        case KCO_TYPE_FLOAT32:
+                sl->v.f = (float)v->u.d;
+                break;
+        case KCO_TYPE_FLOAT64:
+                sl->v.d = v->u.d;
+                break;
+        case KCO_TYPE_BOOLEAN:
+                sl->v.boolean = v->u.i != 0;
+                break;
+        case KCO_TYPE_STRING:
+        case KCO_TYPE_BYTES:
+                sl->v.b.p = v->u.s.len ? v->u.s.ptr : "";
+                sl->v.b.n = v->u.s.len;
+                break;
+        default:
+                return kco_pq_bad(err, p, "no Parquet type for %s", kco_type_name(s->type));
+        }
+        return 0;
+}
+
+int kco_pq_shred_record(kco_pq_shred_t *sh, const kco_pq_sink_ops_t *ops, void *sink, const kco_value_t *v,
+                        kco_err_t *err) {
+        sh->nslots = 0;
+        sh->cur = 0;
+        if (kco_pq_is_null(v))
+                return kco_pq_bad(err, NULL, "a null record (tombstone) cannot be written to Parquet");
+        if (v->type != KCO_TYPE_STRUCT)
+                return kco_pq_bad(err, NULL, "expected struct, got %s", kco_type_name(v->type));
+        const kco_schema_t *s = sh->schema;
+        if (v->u.c.n != s->nfields)
+                return kco_pq_bad(err, NULL, "struct has %zu fields, its schema %zu", v->u.c.n, s->nfields);
+        for (size_t f = 0; f < s->nfields; f++) {
+                const kco_schema_t *fs = s->fields[f].schema;
+                const kco_value_t *item = &v->u.c.items[f];
+                if (kco_pq_is_null(item) && kco_avro_has_default(fs))
+                        item = fs->default_value;
+                kco_pq_path_t here = {NULL, s->fields[f].name, NULL, 0, 0};
+                if (kco_pq_shred(sh, fs, item, 0, 0, 0, &here, err)) {
+                        sh->nslots = 0;
+                        return -1;
+                }
+        }
+        for (size_t i = 0; i < sh->nslots; i++) {
+                const kco_pq_slot_t *sl = &sh->slots[i];
+                ops->put(sink, sl->col, sl->def, sl->rep, sl->has_value ? &sl->v : NULL);
+        }
+        ops->end_row(sink);
+        sh->nslots = 0;
+        return 0;
+}

@@ -1,0 +1,761 @@
+/*
+ * kco_pq_writer.c - the streaming Parquet file writer (see kco_pq_writer.h).
+ *
+ * Per column, the current row group is held as: one byte per level slot for
+ * the repetition and definition levels (when the column has them), the
+ * PLAIN encoding of the non-null values (booleans: one byte each), and,
+ * while the dictionary lasts, each value's dictionary index. Pages are cut
+ * when the row group is encoded: a page ends once its PLAIN value bytes
+ * reach page_size, and for repeated columns only before a slot with
+ * repetition level 0, so every page starts a record.
+ *
+ * Dictionary fallback: values put before the dictionary outgrew
+ * dict_max_bytes have an index; a page whose values all have one is written
+ * RLE_DICTIONARY, every later page PLAIN. The dictionary page (PLAIN) comes
+ * first in the chunk when at least one page uses it.
+ */
+#include "format/parquet/kco_pq_writer.h"
+
+#include <lz4.h>
+#include <math.h>
+#include <snappy-c.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "core/kco_mem.h"
+#include "format/parquet/kco_pq_encode.h"
+
+/* One dictionary entry: where its key bytes sit in dict_plain. */
+typedef struct kco_pq_dent_s {
+        size_t off;
+        uint32_t len;
+        uint32_t hash;
+} kco_pq_dent_t;
+
+/* The metadata of one column chunk already written, kept for the footer. */
+typedef struct kco_pq_chunk_s {
+        kco_pq_column_chunk_t cc;
+        int32_t encodings[4];
+        kco_pq_stats_t stats;
+        uint8_t *min, *max;
+} kco_pq_chunk_t;
+
+typedef struct kco_pq_col_s {
+        kco_pq_column_desc_t d;
+        int fixed; /* value size in the PLAIN buffer; 0 for BYTE_ARRAY */
+        /* the current row group */
+        kco_buf_t rep, def;  /* one byte per slot (only when max_rep / max_def > 0) */
+        size_t nslots;
+        kco_buf_t vals;      /* PLAIN values (BOOLEAN: one byte each) */
+        size_t nvals;
+        int64_t nulls;
+        /* dictionary */
+        int dict_on;         /* still taking new entries */
+        size_t dict_nvals;   /* values [0, dict_nvals) have an index */
+        uint32_t *idx;
+        size_t idx_cap;
+        kco_buf_t dict_plain;
+        kco_pq_dent_t *dent;
+        size_t ndent, dent_cap;
+        uint32_t *ht; /* slots: entry + 1, 0 empty */
+        size_t ht_cap;
+        /* statistics */
+        int has_mm;
+        union {
+                int64_t i;
+                double d;
+        } mn, mx;
+        kco_buf_t bmin, bmax;
+} kco_pq_col_t;
+
+struct kco_pq_writer_s {
+        kco_pq_schema_elem_t *schema;
+        size_t nschema;
+        kco_pq_col_t *cols;
+        size_t ncols;
+        kco_pq_writer_opts_t o;
+        char *created_by;
+        int started;
+        int64_t written; /* bytes handed out so far: file offsets */
+        int64_t rows_rg, rows_total;
+        /* row groups written */
+        kco_pq_row_group_t *rgs;
+        kco_pq_chunk_t **rg_chunks;
+        size_t nrg, rg_cap;
+        /* scratch */
+        kco_buf_t page, comp, hdr;
+        uint32_t *lv;
+        size_t lv_cap;
+        z_stream z;
+        int z_init;
+        ZSTD_CCtx *zc;
+};
+
+static void kco_pq_put_le(uint8_t *p, uint64_t v, int n) {
+        for (int i = 0; i < n; i++)
+                p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t kco_pq_get_le(const uint8_t *p, int n) {
+        uint64_t v = 0;
+        for (int i = 0; i < n; i++)
+                v |= (uint64_t)p[i] << (8 * i);
+        return v;
+}
+
+static uint32_t kco_pq_hash(const void *p, size_t n) {
+        const uint8_t *s = p;
+        uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+        while (n >= 8) {
+                h = (h ^ kco_pq_get_le(s, 8)) * 0xff51afd7ed558ccdULL;
+                h ^= h >> 32;
+                s += 8;
+                n -= 8;
+        }
+        if (n)
+                h = (h ^ kco_pq_get_le(s, (int)n)) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        return (uint32_t)h;
+}
+
+static char *kco_pq_dup_opt(const char *s) {
+        return s ? kco_strdup(s) : NULL;
+}
+
+kco_pq_writer_t *kco_pq_writer_new(const kco_pq_schema_elem_t *schema, size_t nschema,
+                                   const kco_pq_column_desc_t *cols, size_t ncols, const kco_pq_writer_opts_t *opts) {
+        kco_pq_writer_t *w = kco_calloc(1, sizeof(*w));
+        w->schema = kco_calloc(nschema ? nschema : 1, sizeof(*w->schema));
+        w->nschema = nschema;
+        for (size_t i = 0; i < nschema; i++) {
+                w->schema[i] = schema[i];
+                w->schema[i].name = kco_pq_dup_opt(schema[i].name);
+        }
+        w->o = *opts;
+        if (!w->o.page_size)
+                w->o.page_size = 1024 * 1024;
+        w->created_by = kco_pq_dup_opt(opts->created_by);
+        w->o.created_by = w->created_by;
+        w->cols = kco_calloc(ncols ? ncols : 1, sizeof(*w->cols));
+        w->ncols = ncols;
+        for (size_t i = 0; i < ncols; i++) {
+                kco_pq_col_t *c = &w->cols[i];
+                c->d = cols[i];
+                char **path = kco_calloc(cols[i].npath ? (size_t)cols[i].npath : 1, sizeof(*path));
+                for (int k = 0; k < cols[i].npath; k++)
+                        path[k] = kco_strdup(cols[i].path[k]);
+                c->d.path = (const char *const *)path;
+                switch (c->d.physical) {
+                case KCO_PQ_BOOLEAN: c->fixed = 1; break;
+                case KCO_PQ_INT32:
+                case KCO_PQ_FLOAT: c->fixed = 4; break;
+                case KCO_PQ_INT64:
+                case KCO_PQ_DOUBLE: c->fixed = 8; break;
+                case KCO_PQ_FIXED_LEN_BYTE_ARRAY: c->fixed = c->d.type_length; break;
+                default: c->fixed = 0; break;
+                }
+                c->dict_on = opts->dictionary && c->d.physical != KCO_PQ_BOOLEAN;
+        }
+        return w;
+}
+
+static void kco_pq_col_reset(kco_pq_col_t *c, int dictionary) {
+        c->rep.len = c->def.len = c->vals.len = 0;
+        c->nslots = c->nvals = 0;
+        c->nulls = 0;
+        c->dict_on = dictionary && c->d.physical != KCO_PQ_BOOLEAN;
+        c->dict_nvals = 0;
+        c->dict_plain.len = 0;
+        c->ndent = 0;
+        free(c->ht); /* sized for the last chunk's dictionary: start small again */
+        c->ht = NULL;
+        c->ht_cap = 0;
+        c->has_mm = 0;
+}
+
+void kco_pq_writer_destroy(kco_pq_writer_t *w) {
+        if (!w)
+                return;
+        for (size_t i = 0; i < w->nschema; i++)
+                free((char *)w->schema[i].name);
+        free(w->schema);
+        for (size_t i = 0; i < w->ncols; i++) {
+                kco_pq_col_t *c = &w->cols[i];
+                for (int k = 0; k < c->d.npath; k++)
+                        free((char *)c->d.path[k]);
+                free((void *)c->d.path);
+                kco_buf_free(&c->rep);
+                kco_buf_free(&c->def);
+                kco_buf_free(&c->vals);
+                kco_buf_free(&c->dict_plain);
+                kco_buf_free(&c->bmin);
+                kco_buf_free(&c->bmax);
+                free(c->idx);
+                free(c->dent);
+                free(c->ht);
+        }
+        free(w->cols);
+        for (size_t r = 0; r < w->nrg; r++) {
+                for (size_t i = 0; i < w->ncols; i++) {
+                        free(w->rg_chunks[r][i].min);
+                        free(w->rg_chunks[r][i].max);
+                }
+                free(w->rg_chunks[r]);
+        }
+        free(w->rg_chunks);
+        free(w->rgs);
+        free(w->created_by);
+        kco_buf_free(&w->page);
+        kco_buf_free(&w->comp);
+        kco_buf_free(&w->hdr);
+        free(w->lv);
+        if (w->z_init)
+                deflateEnd(&w->z);
+        ZSTD_freeCCtx(w->zc);
+        free(w);
+}
+
+/* ---- dictionary ---- */
+
+static void kco_pq_ht_grow(kco_pq_col_t *c) {
+        size_t cap = c->ht_cap ? c->ht_cap * 2 : 64;
+        free(c->ht);
+        c->ht = kco_calloc(cap, sizeof(*c->ht));
+        c->ht_cap = cap;
+        for (size_t e = 0; e < c->ndent; e++) {
+                size_t s = c->dent[e].hash & (cap - 1);
+                while (c->ht[s])
+                        s = (s + 1) & (cap - 1);
+                c->ht[s] = (uint32_t)e + 1;
+        }
+}
+
+/* The index of key p/n (plain: its PLAIN encoding, plen bytes), added if new; -1 when the dictionary
+ * would outgrow dict_max_bytes. */
+static int64_t kco_pq_dict_find(kco_pq_col_t *c, size_t max_bytes, const void *p, size_t n, const void *plain,
+                                size_t plen) {
+        if (c->ht_cap == 0 || (c->ndent + 1) * 2 > c->ht_cap)
+                kco_pq_ht_grow(c);
+        uint32_t h = kco_pq_hash(p, n);
+        size_t s = h & (c->ht_cap - 1);
+        while (c->ht[s]) {
+                const kco_pq_dent_t *e = &c->dent[c->ht[s] - 1];
+                if (e->hash == h && e->len == n && memcmp(c->dict_plain.data + e->off, p, n) == 0)
+                        return (int64_t)(c->ht[s] - 1);
+                s = (s + 1) & (c->ht_cap - 1);
+        }
+        if (c->dict_plain.len + plen > max_bytes)
+                return -1;
+        if (c->ndent == c->dent_cap) {
+                c->dent_cap = c->dent_cap ? c->dent_cap * 2 : 256;
+                c->dent = kco_realloc(c->dent, c->dent_cap * sizeof(*c->dent));
+        }
+        kco_pq_dent_t *e = &c->dent[c->ndent];
+        e->off = c->dict_plain.len + (plen - n);
+        e->len = (uint32_t)n;
+        e->hash = h;
+        kco_buf_append(&c->dict_plain, plain, plen);
+        c->ht[s] = (uint32_t)c->ndent + 1;
+        return (int64_t)c->ndent++;
+}
+
+/* ---- put ---- */
+
+static int kco_pq_bytes_less(const void *a, size_t an, const void *b, size_t bn) {
+        int r = memcmp(a, b, an < bn ? an : bn);
+        return r < 0 || (r == 0 && an < bn);
+}
+
+static void kco_pq_stats_put(kco_pq_col_t *c, const kco_pq_val_t *v) {
+        switch (c->d.physical) {
+        case KCO_PQ_BOOLEAN:
+        case KCO_PQ_INT32:
+        case KCO_PQ_INT64: {
+                int64_t x = c->d.physical == KCO_PQ_BOOLEAN ? (v->boolean != 0)
+                            : c->d.physical == KCO_PQ_INT32 ? v->i32
+                                                             : v->i64;
+                if (!c->d.stats_signed && c->d.physical != KCO_PQ_BOOLEAN) {
+                        /* unsigned order: flip the sign bit and compare signed */
+                        x = c->d.physical == KCO_PQ_INT32 ? (int64_t)(uint32_t)v->i32
+                                                          : (int64_t)((uint64_t)v->i64 ^ (1ULL << 63));
+                }
+                if (!c->has_mm || x < c->mn.i)
+                        c->mn.i = x;
+                if (!c->has_mm || x > c->mx.i)
+                        c->mx.i = x;
+                c->has_mm = 1;
+                break;
+        }
+        case KCO_PQ_FLOAT:
+        case KCO_PQ_DOUBLE: {
+                double x = c->d.physical == KCO_PQ_FLOAT ? (double)v->f : v->d;
+                if (isnan(x))
+                        break;
+                if (!c->has_mm || x < c->mn.d || (x == 0 && c->mn.d == 0 && signbit(x)))
+                        c->mn.d = x;
+                if (!c->has_mm || x > c->mx.d || (x == 0 && c->mx.d == 0 && !signbit(x)))
+                        c->mx.d = x;
+                c->has_mm = 1;
+                break;
+        }
+        default: {
+                size_t n = c->d.physical == KCO_PQ_FIXED_LEN_BYTE_ARRAY ? (size_t)c->d.type_length : v->b.n;
+                if (!c->has_mm || kco_pq_bytes_less(v->b.p, n, c->bmin.data, c->bmin.len)) {
+                        c->bmin.len = 0;
+                        kco_buf_append(&c->bmin, v->b.p, n);
+                }
+                if (!c->has_mm || kco_pq_bytes_less(c->bmax.data, c->bmax.len, v->b.p, n)) {
+                        c->bmax.len = 0;
+                        kco_buf_append(&c->bmax, v->b.p, n);
+                }
+                c->has_mm = 1;
+                break;
+        }
+        }
+}
+
+void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_val_t *v) {
+        kco_pq_col_t *c = &w->cols[col];
+        if (c->d.max_rep > 0)
+                kco_buf_putc(&c->rep, (char)(uint8_t)rep);
+        if (c->d.max_def > 0)
+                kco_buf_putc(&c->def, (char)(uint8_t)def);
+        c->nslots++;
+        if (!v || def < c->d.max_def) {
+                c->nulls++;
+                return;
+        }
+        uint8_t tmp[8];
+        const void *key = tmp, *plain = tmp;
+        size_t klen = (size_t)c->fixed, plen = (size_t)c->fixed;
+        switch (c->d.physical) {
+        case KCO_PQ_BOOLEAN: tmp[0] = v->boolean != 0; break;
+        case KCO_PQ_INT32:
+        case KCO_PQ_FLOAT: kco_pq_put_le(tmp, (uint32_t)v->i32, 4); break; /* f shares i32's bits */
+        case KCO_PQ_INT64:
+        case KCO_PQ_DOUBLE: kco_pq_put_le(tmp, (uint64_t)v->i64, 8); break;
+        case KCO_PQ_FIXED_LEN_BYTE_ARRAY: key = plain = v->b.p; break;
+        default: /* BYTE_ARRAY: 4-byte length, then the bytes */
+                key = v->b.p;
+                klen = v->b.n;
+                plen = 4 + klen;
+                break;
+        }
+        size_t at = c->vals.len;
+        if (c->d.physical == KCO_PQ_BYTE_ARRAY) {
+                uint8_t le[4];
+                kco_pq_put_le(le, (uint32_t)klen, 4);
+                kco_buf_append(&c->vals, le, 4);
+                kco_buf_append(&c->vals, key, klen);
+                plain = c->vals.data + at;
+        } else {
+                kco_buf_append(&c->vals, plain, plen);
+                plain = c->vals.data + at;
+                key = plain;
+        }
+        if (c->dict_on) {
+                int64_t ix = kco_pq_dict_find(c, w->o.dict_max_bytes, c->vals.data + at + (plen - klen), klen,
+                                              plain, plen);
+                if (ix < 0) {
+                        c->dict_on = 0; /* from here on PLAIN */
+                } else {
+                        if (c->nvals == c->idx_cap) {
+                                c->idx_cap = c->idx_cap ? c->idx_cap * 2 : 1024;
+                                c->idx = kco_realloc(c->idx, c->idx_cap * sizeof(*c->idx));
+                        }
+                        c->idx[c->nvals] = (uint32_t)ix;
+                        c->dict_nvals = c->nvals + 1;
+                }
+        }
+        c->nvals++;
+        if (!c->d.stats_none)
+                kco_pq_stats_put(c, v);
+}
+
+void kco_pq_end_row(kco_pq_writer_t *w) {
+        w->rows_rg++;
+}
+
+size_t kco_pq_buffered(const kco_pq_writer_t *w) {
+        size_t n = 0;
+        for (size_t i = 0; i < w->ncols; i++) {
+                const kco_pq_col_t *c = &w->cols[i];
+                n += c->rep.len + c->def.len + c->vals.len + c->dict_plain.len + c->dict_nvals * sizeof(uint32_t) +
+                     c->ndent * sizeof(kco_pq_dent_t) + c->ht_cap * sizeof(uint32_t) + c->bmin.len + c->bmax.len;
+        }
+        return n;
+}
+
+int64_t kco_pq_rows(const kco_pq_writer_t *w) {
+        return w->rows_total + w->rows_rg;
+}
+
+/* ---- encoding a row group ---- */
+
+/* Compresses w->page into w->comp (or points at the page itself when uncompressed). */
+static int kco_pq_compress(kco_pq_writer_t *w, const kco_buf_t **res, kco_err_t *err) {
+        const kco_buf_t *in = &w->page;
+        kco_buf_t *out = &w->comp;
+        out->len = 0;
+        switch (w->o.codec) {
+        case KCO_PQ_CODEC_UNCOMPRESSED: *res = in; return 0;
+        case KCO_PQ_CODEC_SNAPPY: {
+                size_t n = snappy_max_compressed_length(in->len);
+                kco_buf_reserve(out, n);
+                if (snappy_compress(in->data ? in->data : "", in->len, out->data, &n) != SNAPPY_OK)
+                        return kco_err_set(err, KCO_ERR_IO, 0, "parquet: snappy compression failed");
+                out->len = n;
+                break;
+        }
+        case KCO_PQ_CODEC_GZIP: {
+                if (!w->z_init) {
+                        int lvl = w->o.level < 0 ? 6 : w->o.level;
+                        if (deflateInit2(&w->z, lvl, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+                                return kco_err_set(err, KCO_ERR_IO, 0, "parquet: gzip init failed");
+                        w->z_init = 1;
+                } else {
+                        deflateReset(&w->z);
+                }
+                size_t bound = deflateBound(&w->z, (uLong)in->len) + 32;
+                kco_buf_reserve(out, bound);
+                w->z.next_in = (Bytef *)(uintptr_t)(in->data ? in->data : "");
+                w->z.avail_in = (uInt)in->len;
+                w->z.next_out = (Bytef *)out->data;
+                w->z.avail_out = (uInt)bound;
+                int rc = deflate(&w->z, Z_FINISH);
+                if (rc != Z_STREAM_END)
+                        return kco_err_set(err, KCO_ERR_IO, 0, "parquet: gzip compression failed (%d)", rc);
+                out->len = bound - w->z.avail_out;
+                break;
+        }
+        case KCO_PQ_CODEC_ZSTD: {
+                if (!w->zc) {
+                        w->zc = ZSTD_createCCtx();
+                        if (!w->zc)
+                                return kco_err_set(err, KCO_ERR_IO, 0, "parquet: zstd init failed");
+                }
+                size_t bound = ZSTD_compressBound(in->len);
+                kco_buf_reserve(out, bound);
+                size_t n = ZSTD_compressCCtx(w->zc, out->data, bound, in->data ? in->data : "", in->len,
+                                             w->o.level < 0 ? 3 : w->o.level);
+                if (ZSTD_isError(n))
+                        return kco_err_set(err, KCO_ERR_IO, 0, "parquet: zstd compression failed: %s",
+                                           ZSTD_getErrorName(n));
+                out->len = n;
+                break;
+        }
+        case KCO_PQ_CODEC_LZ4_RAW: {
+                if (in->len > (size_t)LZ4_MAX_INPUT_SIZE)
+                        return kco_err_set(err, KCO_ERR_IO, 0, "parquet: page too large for lz4");
+                int bound = LZ4_compressBound((int)in->len);
+                kco_buf_reserve(out, (size_t)bound + 1);
+                int n = LZ4_compress_default(in->data ? in->data : "", out->data, (int)in->len, bound);
+                if (n <= 0 && in->len > 0)
+                        return kco_err_set(err, KCO_ERR_IO, 0, "parquet: lz4 compression failed");
+                out->len = (size_t)(n > 0 ? n : 0);
+                break;
+        }
+        default: return kco_err_set(err, KCO_ERR_CONFIG, 0, "parquet: unknown codec %d", w->o.codec);
+        }
+        *res = out;
+        return 0;
+}
+
+/* Writes the page in w->page (header ph with type-specific fields set) to out; adds its sizes. */
+static int kco_pq_emit_page(kco_pq_writer_t *w, kco_pq_page_header_t *ph, kco_buf_t *out, int64_t *unc,
+                            int64_t *cmp, kco_err_t *err) {
+        const kco_buf_t *body = &w->page;
+        if (kco_pq_compress(w, &body, err) < 0)
+                return -1;
+        if (w->page.len > INT32_MAX || body->len > INT32_MAX)
+                return kco_err_set(err, KCO_ERR_DATA, 0, "parquet: page larger than 2 GiB");
+        ph->uncompressed_page_size = (int32_t)w->page.len;
+        ph->compressed_page_size = (int32_t)body->len;
+        w->hdr.len = 0;
+        kco_pq_meta_write_page_header(&w->hdr, ph);
+        kco_buf_append(out, w->hdr.data, w->hdr.len);
+        kco_buf_append(out, body->data, body->len);
+        *unc += (int64_t)(w->hdr.len + w->page.len);
+        *cmp += (int64_t)(w->hdr.len + body->len);
+        return 0;
+}
+
+static void kco_pq_levels(kco_pq_writer_t *w, const kco_buf_t *lv, size_t from, size_t n, int max) {
+        if (n > w->lv_cap) {
+                w->lv_cap = n + 1024;
+                free(w->lv);
+                w->lv = kco_malloc(w->lv_cap * sizeof(*w->lv));
+        }
+        const uint8_t *p = (const uint8_t *)lv->data + from;
+        for (size_t i = 0; i < n; i++)
+                w->lv[i] = p[i];
+        kco_pq_rle_encode(&w->page, w->lv, n, kco_pq_bit_width((uint64_t)max), 1);
+}
+
+static size_t kco_pq_stat_bytes(const kco_pq_col_t *c, int max, uint8_t **outp) {
+        uint8_t *p = NULL;
+        size_t n = 0;
+        switch (c->d.physical) {
+        case KCO_PQ_BOOLEAN:
+                n = 1;
+                p = kco_malloc(1);
+                p[0] = (uint8_t)(max ? c->mx.i : c->mn.i);
+                break;
+        case KCO_PQ_INT32:
+        case KCO_PQ_INT64: {
+                int64_t x = max ? c->mx.i : c->mn.i;
+                if (!c->d.stats_signed && c->d.physical == KCO_PQ_INT64)
+                        x = (int64_t)((uint64_t)x ^ (1ULL << 63));
+                n = (size_t)c->fixed;
+                p = kco_malloc(n);
+                kco_pq_put_le(p, (uint64_t)x, (int)n);
+                break;
+        }
+        case KCO_PQ_FLOAT:
+        case KCO_PQ_DOUBLE: {
+                double x = max ? c->mx.d : c->mn.d;
+                if (x == 0)
+                        x = max ? 0.0 : -0.0;
+                n = (size_t)c->fixed;
+                p = kco_malloc(n);
+                if (c->d.physical == KCO_PQ_FLOAT) {
+                        float f = (float)x;
+                        uint32_t u;
+                        memcpy(&u, &f, 4);
+                        kco_pq_put_le(p, u, 4);
+                } else {
+                        uint64_t u;
+                        memcpy(&u, &x, 8);
+                        kco_pq_put_le(p, u, 8);
+                }
+                break;
+        }
+        default: {
+                const kco_buf_t *b = max ? &c->bmax : &c->bmin;
+                n = b->len;
+                p = kco_malloc(n ? n : 1);
+                if (n)
+                        memcpy(p, b->data, n);
+                break;
+        }
+        }
+        *outp = p;
+        return n;
+}
+
+/* Byte length of the PLAIN value starting at vals+off. */
+static size_t kco_pq_val_len(const kco_pq_col_t *c, size_t off) {
+        if (c->fixed)
+                return (size_t)c->fixed;
+        return 4 + (size_t)kco_pq_get_le((const uint8_t *)c->vals.data + off, 4);
+}
+
+static int kco_pq_write_chunk(kco_pq_writer_t *w, kco_pq_col_t *c, kco_pq_chunk_t *ch, kco_buf_t *out,
+                              size_t base, kco_err_t *err) {
+        int64_t unc = 0, cmp = 0;
+        int64_t start = w->written + (int64_t)(out->len - base);
+        int64_t dict_off = -1, data_off = -1;
+        int used_dict = 0, used_plain = 0;
+        const uint8_t *def = (const uint8_t *)c->def.data, *rep = (const uint8_t *)c->rep.data;
+
+        /* page boundaries first: the dictionary page is written only if a page uses it */
+        size_t slot = 0, val = 0, voff = 0;
+        size_t npages = 0, pages_cap = 0;
+        size_t(*pages)[3] = NULL; /* end slot, end value, end value offset */
+        while (slot < c->nslots || (npages == 0 && c->nslots == 0)) {
+                size_t bytes = 0;
+                while (slot < c->nslots) {
+                        if (c->d.max_def == 0 || def[slot] == c->d.max_def) {
+                                size_t l = kco_pq_val_len(c, voff);
+                                voff += l;
+                                bytes += l;
+                                val++;
+                        }
+                        slot++;
+                        if (bytes >= w->o.page_size && (c->d.max_rep == 0 || slot == c->nslots || rep[slot] == 0))
+                                break;
+                }
+                if (npages == pages_cap) {
+                        pages_cap = pages_cap ? pages_cap * 2 : 16;
+                        pages = kco_realloc(pages, pages_cap * sizeof(*pages));
+                }
+                pages[npages][0] = slot;
+                pages[npages][1] = val;
+                pages[npages][2] = voff;
+                npages++;
+                if (c->nslots == 0)
+                        break;
+        }
+        size_t v0 = 0;
+        for (size_t p = 0; p < npages; p++) {
+                if (pages[p][1] > v0 && pages[p][1] <= c->dict_nvals)
+                        used_dict = 1;
+                v0 = pages[p][1];
+        }
+        if (used_dict) {
+                dict_off = start;
+                kco_pq_page_header_t ph;
+                memset(&ph, 0, sizeof(ph));
+                ph.type = KCO_PQ_PAGE_DICTIONARY;
+                ph.has_dictionary_page = 1;
+                ph.dictionary_page.num_values = (int32_t)c->ndent;
+                ph.dictionary_page.encoding = KCO_PQ_ENC_PLAIN;
+                w->page.len = 0;
+                kco_buf_append(&w->page, c->dict_plain.data, c->dict_plain.len);
+                if (kco_pq_emit_page(w, &ph, out, &unc, &cmp, err) < 0)
+                        goto fail;
+        }
+        data_off = w->written + (int64_t)(out->len - base);
+        int bw = kco_pq_bit_width(c->ndent ? c->ndent - 1 : 0);
+        size_t s0 = 0;
+        v0 = 0;
+        size_t o0 = 0;
+        for (size_t p = 0; p < npages; p++) {
+                size_t s1 = pages[p][0], v1 = pages[p][1], o1 = pages[p][2];
+                int dict = v1 > v0 && v1 <= c->dict_nvals;
+                w->page.len = 0;
+                if (c->d.max_rep > 0)
+                        kco_pq_levels(w, &c->rep, s0, s1 - s0, c->d.max_rep);
+                if (c->d.max_def > 0)
+                        kco_pq_levels(w, &c->def, s0, s1 - s0, c->d.max_def);
+                if (dict) {
+                        used_dict = 1;
+                        kco_buf_putc(&w->page, (char)bw);
+                        kco_pq_rle_encode(&w->page, c->idx + v0, v1 - v0, bw, 0);
+                } else {
+                        used_plain = 1;
+                        if (c->d.physical == KCO_PQ_BOOLEAN)
+                                kco_pq_plain_bool(&w->page, (const uint8_t *)c->vals.data + o0, v1 - v0);
+                        else
+                                kco_buf_append(&w->page, c->vals.data + o0, o1 - o0);
+                }
+                kco_pq_page_header_t ph;
+                memset(&ph, 0, sizeof(ph));
+                ph.type = KCO_PQ_PAGE_DATA;
+                ph.has_data_page = 1;
+                ph.data_page.num_values = (int32_t)(s1 - s0);
+                ph.data_page.encoding = dict ? KCO_PQ_ENC_RLE_DICTIONARY : KCO_PQ_ENC_PLAIN;
+                ph.data_page.definition_level_encoding = KCO_PQ_ENC_RLE;
+                ph.data_page.repetition_level_encoding = KCO_PQ_ENC_RLE;
+                if (kco_pq_emit_page(w, &ph, out, &unc, &cmp, err) < 0)
+                        goto fail;
+                s0 = s1;
+                v0 = v1;
+                o0 = o1;
+        }
+        free(pages);
+        pages = NULL;
+
+        size_t ne = 0;
+        if (used_dict || used_plain)
+                ch->encodings[ne++] = KCO_PQ_ENC_PLAIN; /* dictionary page or plain data pages */
+        if (c->d.max_rep > 0 || c->d.max_def > 0)
+                ch->encodings[ne++] = KCO_PQ_ENC_RLE;
+        if (used_dict)
+                ch->encodings[ne++] = KCO_PQ_ENC_RLE_DICTIONARY;
+        memset(&ch->stats, 0, sizeof(ch->stats));
+        ch->stats.has_null_count = 1;
+        ch->stats.null_count = c->nulls;
+        if (!c->d.stats_none && c->has_mm) {
+                ch->stats.min_len = kco_pq_stat_bytes(c, 0, &ch->min);
+                ch->stats.max_len = kco_pq_stat_bytes(c, 1, &ch->max);
+                ch->stats.min_value = ch->min;
+                ch->stats.max_value = ch->max;
+        }
+        kco_pq_column_meta_t *m = &ch->cc.meta;
+        ch->cc.file_offset = start;
+        m->type = c->d.physical;
+        m->encodings = ch->encodings;
+        m->n_encodings = ne;
+        m->path = c->d.path;
+        m->n_path = (size_t)c->d.npath;
+        m->codec = w->o.codec;
+        m->num_values = (int64_t)c->nslots;
+        m->total_uncompressed_size = unc;
+        m->total_compressed_size = cmp;
+        m->data_page_offset = data_off;
+        m->dictionary_page_offset = dict_off;
+        m->stats = &ch->stats;
+        return 0;
+fail:
+        free(pages);
+        return -1;
+}
+
+static int kco_pq_write_row_group(kco_pq_writer_t *w, kco_buf_t *out, kco_err_t *err) {
+        size_t base = out->len;
+        kco_pq_chunk_t *chunks = kco_calloc(w->ncols ? w->ncols : 1, sizeof(*chunks));
+        int64_t total = 0;
+        for (size_t i = 0; i < w->ncols; i++) {
+                if (kco_pq_write_chunk(w, &w->cols[i], &chunks[i], out, base, err) < 0) {
+                        for (size_t k = 0; k <= i; k++) {
+                                free(chunks[k].min);
+                                free(chunks[k].max);
+                        }
+                        free(chunks);
+                        out->len = base; /* nothing of a failed row group is handed out */
+                        return -1;
+                }
+                total += chunks[i].cc.meta.total_uncompressed_size;
+        }
+        if (w->nrg == w->rg_cap) {
+                w->rg_cap = w->rg_cap ? w->rg_cap * 2 : 8;
+                w->rgs = kco_realloc(w->rgs, w->rg_cap * sizeof(*w->rgs));
+                w->rg_chunks = kco_realloc(w->rg_chunks, w->rg_cap * sizeof(*w->rg_chunks));
+        }
+        w->rg_chunks[w->nrg] = chunks;
+        w->rgs[w->nrg].columns = NULL; /* set at close: chunks hold their own metadata */
+        w->rgs[w->nrg].n_columns = w->ncols;
+        w->rgs[w->nrg].total_byte_size = total;
+        w->rgs[w->nrg].num_rows = w->rows_rg;
+        w->nrg++;
+        w->written += (int64_t)(out->len - base);
+        w->rows_total += w->rows_rg;
+        w->rows_rg = 0;
+        for (size_t i = 0; i < w->ncols; i++)
+                kco_pq_col_reset(&w->cols[i], w->o.dictionary);
+        return 0;
+}
+
+static void kco_pq_start(kco_pq_writer_t *w, kco_buf_t *out) {
+        if (w->started)
+                return;
+        kco_buf_append(out, "PAR1", 4);
+        w->written += 4;
+        w->started = 1;
+}
+
+int kco_pq_flush(kco_pq_writer_t *w, kco_buf_t *out, int force, kco_err_t *err) {
+        kco_pq_start(w, out);
+        if (w->rows_rg > 0 && (force || kco_pq_buffered(w) >= w->o.row_group_size))
+                return kco_pq_write_row_group(w, out, err);
+        return 0;
+}
+
+int kco_pq_close(kco_pq_writer_t *w, kco_buf_t *out, const kco_pq_kv_t *kv, size_t nkv, kco_err_t *err) {
+        if (kco_pq_flush(w, out, 1, err) < 0)
+                return -1;
+        /* the ColumnChunk arrays of each row group, contiguous */
+        kco_pq_column_chunk_t *cc = kco_calloc(w->nrg * w->ncols + 1, sizeof(*cc));
+        for (size_t r = 0; r < w->nrg; r++) {
+                for (size_t i = 0; i < w->ncols; i++)
+                        cc[r * w->ncols + i] = w->rg_chunks[r][i].cc;
+                w->rgs[r].columns = cc + r * w->ncols;
+        }
+        kco_pq_file_meta_t fm = {.version = 1, .schema = w->schema, .n_schema = w->nschema,
+                                 .num_rows = w->rows_total, .row_groups = w->rgs, .n_row_groups = w->nrg,
+                                 .kv = kv, .n_kv = kv ? nkv : 0, .created_by = w->created_by};
+        size_t at = out->len;
+        kco_pq_meta_write_file(out, &fm);
+        free(cc);
+        uint8_t le[4];
+        kco_pq_put_le(le, (uint32_t)(out->len - at), 4);
+        kco_buf_append(out, le, 4);
+        kco_buf_append(out, "PAR1", 4);
+        w->written += (int64_t)(out->len - at);
+        return 0;
+}
