@@ -146,6 +146,7 @@ t0=$(now)
 kcat_avro_s=$(calc "$(now)-$t0")
 export EXTRA="value.converter.schema.registry.url=$REG"
 read -r av_wall av_s av_rss < <(TOPIC=bench-avro best_of bench-avro avro avro)
+read -r pq_wall pq_s pq_rss < <(TOPIC=bench-avro RUNS=1 best_of bench-parquet parquet avro)
 unset EXTRA
 avro_recs=$(sed -n 's/.*] File [^ ]* committed (\([0-9]*\) records.*/\1/p' "$work/bench-avro-1.log" | awk '{ n += $1 } END { print n }')
 exec 8>&-
@@ -155,7 +156,16 @@ printf '%-34s %8.2f s %12s rec/s %8s MB/s\n' "kcat -C Avro topic to /dev/null" "
 printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat (Avro topic)  (%s records read back)\n' \
   "ours AvroConverter -> AvroFormat" "$av_s" "$(calc "int($RECORDS/$av_s)")" \
   "$(calc "round($avro_bytes/1e6/$av_s,1)")" "$(calc "round($av_rss/1024,1)")" "$(calc "$kcat_avro_s/$av_s")" "$avro_recs"
+printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat (Avro topic)\n' \
+  "ours AvroConverter -> ParquetAvro" "$pq_s" "$(calc "int($RECORDS/$pq_s)")" \
+  "$(calc "round($avro_bytes/1e6/$pq_s,1)")" "$(calc "round($pq_rss/1024,1)")" "$(calc "$kcat_avro_s/$pq_s")"
 "$BUILD/kco-bench-codec" "$work/part.frames" "$work/click.avsc"
+# the reference: DuckDB (1 thread) from the same records as JSON lines to Parquet (JSON parsing included)
+for codec in snappy zstd; do
+  read -r duck_rps duck_size < <(node bench/duckdb-parquet.mjs "$work/part.jsonl" "$codec" "$work/duck.parquet")
+  printf '%-34s %12s rec/s   (%s records -> %s bytes, JSON lines -> Parquet %s)\n' "DuckDB COPY to Parquet, 1 thread" \
+    "$duck_rps" "$per" "$duck_size" "$codec"
+done
 
 # ---- object store: one 64 MiB object through our store vs curl, to the same S3 server (s3rver, SigV4) ----
 mkfifo "$work/s3.in"

@@ -637,6 +637,12 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
         if (codec && kco_conf_avro_unavailable(codec))
                 kco_conf_errs_add(errs, "avro.codec = \"%s\": not available (the Avro C library here has no %s); use "
                                         "null, deflate or snappy", codec, codec);
+        if (c->compression != KCO_COMPRESS_NONE && (c->format == KCO_FORMAT_AVRO || c->format == KCO_FORMAT_PARQUET_AVRO))
+                kco_conf_errs_add(errs, "oss.compression.type = \"%s\": compresses ByteArrayFormat and JsonFormat "
+                                        "objects only; %s compresses inside the file (%s)",
+                                  kco_conf_enum_name("oss.compression.type", c->compression),
+                                  c->format == KCO_FORMAT_AVRO ? "AvroFormat" : "ParquetAvroFormat",
+                                  c->format == KCO_FORMAT_AVRO ? "avro.codec" : "oss.parquet.compression.codec");
         const char *pcodec = kco_props_get(c->raw, "oss.parquet.compression.codec");
         if (pcodec && !strcasecmp(pcodec, "brotli"))
                 kco_conf_errs_add(errs, "oss.parquet.compression.codec = \"brotli\": not available (no brotli library "

@@ -147,6 +147,7 @@ static void test_converters_avro_and_errors(void **state) {
         kco_props_set(c, "errors.tolerance", "all");
         kco_props_set(c, "errors.deadletterqueue.topic.name", "dlq");
         kco_props_set(c, "producer.override.linger.ms", "7");
+        kco_props_set(c, "oss.compression.type", "gzip");
         kco_conf_errs_t e;
         kco_conf_errs_init(&e);
         kco_conf_t *conf = kco_conf_new(NULL, c, &e);
@@ -161,7 +162,8 @@ static void test_converters_avro_and_errors(void **state) {
         /* one error each: the codec avro-c lacks (said once, with the reason) and the registry URL */
         assert_true(has_msg(e.msg, e.n, "avro.codec = \"bzip2\": not available"));
         assert_true(has_msg(e.msg, e.n, "value.converter.schema.registry.url: required by AvroConverter"));
-        assert_int_equal(e.n, 2);
+        assert_true(has_msg(e.msg, e.n, "oss.compression.type = \"gzip\": compresses ByteArrayFormat and JsonFormat"));
+        assert_int_equal(e.n, 3);
         kco_conf_errs_free(&e);
         kco_conf_destroy(conf);
         kco_props_destroy(c);
