@@ -40,6 +40,7 @@
 
 #include "format/kco_avro_from_connect.h"
 #include "format/kco_format.h"
+#include "record/kco_path.h"
 
 #define KCO_AVRO_BLOCK_BYTES 64000
 
@@ -64,50 +65,10 @@ typedef struct kco_avro_writer_s {
 } kco_avro_writer_t;
 
 /* Where a value sits in the record, for errors: value.address.zip, value.tags[2], value.attrs["k"]. */
-typedef struct kco_avro_path_s {
-        const struct kco_avro_path_s *up;
-        const char *field; /* or NULL */
-        const char *key;   /* map key (keylen bytes), or NULL */
-        size_t keylen;
-        size_t index; /* array element, when field and key are NULL */
-} kco_avro_path_t;
+/* Data errors name where in the value they are. */
+#define kco_avro_bad(err, p, ...) kco_path_error(err, "AvroFormat", p, __VA_ARGS__)
 
-static void kco_avro_path_render(const kco_avro_path_t *p, kco_buf_t *out) {
-        if (!p) {
-                kco_buf_puts(out, "value");
-                return;
-        }
-        kco_avro_path_render(p->up, out);
-        char n[32];
-        if (p->field) {
-                kco_buf_putc(out, '.');
-                kco_buf_puts(out, p->field);
-        } else if (p->key) {
-                kco_buf_puts(out, "[\"");
-                kco_buf_append(out, p->key, p->keylen < 64 ? p->keylen : 64);
-                kco_buf_puts(out, "\"]");
-        } else {
-                snprintf(n, sizeof(n), "[%zu]", p->index);
-                kco_buf_puts(out, n);
-        }
-}
-
-__attribute__((format(printf, 3, 4))) static int kco_avro_bad(kco_err_t *err, const kco_avro_path_t *p,
-                                                              const char *fmt, ...) {
-        kco_buf_t where;
-        kco_buf_init(&where);
-        kco_avro_path_render(p, &where);
-        char what[300];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
-        va_end(ap);
-        kco_err_set(err, KCO_ERR_DATA, 0, "AvroFormat: %s: %s", kco_buf_cstr(&where), what);
-        kco_buf_free(&where);
-        return -1;
-}
-
-static int kco_avro_lib(kco_err_t *err, const kco_avro_path_t *p, const char *what) {
+static int kco_avro_lib(kco_err_t *err, const kco_path_t *p, const char *what) {
         return kco_avro_bad(err, p, "%s: %s", what, avro_strerror());
 }
 
@@ -116,9 +77,9 @@ static int kco_avro_null(const kco_value_t *v) {
 }
 
 static int kco_avro_encode(kco_avro_writer_t *w, avro_value_t *dst, const kco_schema_t *s, const kco_value_t *v,
-                           int req, const kco_avro_path_t *p, kco_err_t *err);
+                           int req, const kco_path_t *p, kco_err_t *err);
 
-static int kco_avro_set_null(avro_value_t *u, int branch, kco_err_t *err, const kco_avro_path_t *p) {
+static int kco_avro_set_null(avro_value_t *u, int branch, kco_err_t *err, const kco_path_t *p) {
         avro_value_t br;
         if (avro_value_set_branch(u, branch, &br) || avro_value_set_null(&br))
                 return kco_avro_lib(err, p, "null");
@@ -127,7 +88,7 @@ static int kco_avro_set_null(avro_value_t *u, int branch, kco_err_t *err, const 
 
 /* A struct standing for an Avro union: its first non-null field picks the branch. */
 static int kco_avro_encode_union(kco_avro_writer_t *w, avro_value_t *dst, const kco_schema_t *s,
-                                 const kco_value_t *v, int req, const kco_avro_path_t *p, kco_err_t *err) {
+                                 const kco_value_t *v, int req, const kco_path_t *p, kco_err_t *err) {
         int opt = s->optional && !req;
         if (!kco_avro_null(v)) {
                 if (v->type != KCO_TYPE_STRUCT || v->u.c.n != s->nfields)
@@ -140,7 +101,7 @@ static int kco_avro_encode_union(kco_avro_writer_t *w, avro_value_t *dst, const 
                         if (kco_avro_null(item))
                                 continue;
                         avro_value_t br;
-                        kco_avro_path_t here = {p, s->fields[i].name, NULL, 0, 0};
+                        kco_path_t here = {p, s->fields[i].name, NULL, 0, 0};
                         if (avro_value_set_branch(dst, (int)i + opt, &br))
                                 return kco_avro_lib(err, &here, "union branch");
                         return kco_avro_encode(w, &br, fs, item, 1, &here, err);
@@ -152,7 +113,7 @@ static int kco_avro_encode_union(kco_avro_writer_t *w, avro_value_t *dst, const 
 }
 
 static int kco_avro_encode(kco_avro_writer_t *w, avro_value_t *dst, const kco_schema_t *s, const kco_value_t *v,
-                           int req, const kco_avro_path_t *p, kco_err_t *err) {
+                           int req, const kco_path_t *p, kco_err_t *err) {
         if (s->type == KCO_TYPE_STRUCT && kco_avro_is_union(s))
                 return kco_avro_encode_union(w, dst, s, v, req, p, err);
         if (s->optional && !req) {
@@ -205,7 +166,7 @@ static int kco_avro_encode(kco_avro_writer_t *w, avro_value_t *dst, const kco_sc
         case KCO_TYPE_ARRAY:
                 for (size_t i = 0; i < v->u.c.n; i++) {
                         avro_value_t el;
-                        kco_avro_path_t here = {p, NULL, NULL, 0, i};
+                        kco_path_t here = {p, NULL, NULL, 0, i};
                         if (avro_value_append(dst, &el, NULL))
                                 return kco_avro_lib(err, &here, "array");
                         if (kco_avro_encode(w, &el, s->value, &v->u.c.items[i], 0, &here, err))
@@ -215,7 +176,7 @@ static int kco_avro_encode(kco_avro_writer_t *w, avro_value_t *dst, const kco_sc
         case KCO_TYPE_MAP:
                 for (size_t i = 0; i < v->u.c.n; i++) {
                         const kco_value_t *k = &v->u.c.items[2 * i], *val = &v->u.c.items[2 * i + 1];
-                        kco_avro_path_t here = {p, NULL, "?", 1, 0};
+                        kco_path_t here = {p, NULL, "?", 1, 0};
                         if (k->type == KCO_TYPE_STRING) {
                                 here.key = k->u.s.len ? k->u.s.ptr : "";
                                 here.keylen = k->u.s.len;
@@ -251,7 +212,7 @@ static int kco_avro_encode(kco_avro_writer_t *w, avro_value_t *dst, const kco_sc
                 for (size_t i = 0; i < s->nfields; i++) {
                         const kco_schema_t *fs = s->fields[i].schema;
                         const kco_value_t *item = &v->u.c.items[i];
-                        kco_avro_path_t here = {p, s->fields[i].name, NULL, 0, 0};
+                        kco_path_t here = {p, s->fields[i].name, NULL, 0, 0};
                         avro_value_t f;
                         if (kco_avro_null(item) && kco_avro_has_default(fs))
                                 item = fs->default_value; /* Connect's Struct.get */

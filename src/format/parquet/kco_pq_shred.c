@@ -16,6 +16,8 @@
 #include "format/kco_avro_from_connect.h"
 #include "format/parquet/kco_pq_shred.h"
 
+#include "record/kco_path.h"
+
 #define KCO_PQ_MAX_DEPTH 64
 #define KCO_PQ_DEFAULT_ROOT "io.confluent.connect.avro.ConnectDefault"
 #define KCO_PQ_DECIMAL_PRECISION "connect.decimal.precision"
@@ -296,48 +298,8 @@ const kco_schema_t *kco_pq_shred_connect_schema(const kco_pq_shred_t *sh) {
 /* ---- shredding ---- */
 
 /* Where a value sits, for errors: value.address.zip, value.tags[2], value.attrs["k"]. */
-typedef struct kco_pq_path_s {
-        const struct kco_pq_path_s *up;
-        const char *field;
-        const char *key; /* keylen bytes */
-        size_t keylen;
-        size_t index;
-} kco_pq_path_t;
-
-static void kco_pq_path_render(const kco_pq_path_t *p, kco_buf_t *out) {
-        if (!p) {
-                kco_buf_puts(out, "value");
-                return;
-        }
-        kco_pq_path_render(p->up, out);
-        if (p->field) {
-                kco_buf_putc(out, '.');
-                kco_buf_puts(out, p->field);
-        } else if (p->key) {
-                kco_buf_puts(out, "[\"");
-                kco_buf_append(out, p->key, p->keylen < 64 ? p->keylen : 64);
-                kco_buf_puts(out, "\"]");
-        } else {
-                char n[32];
-                snprintf(n, sizeof(n), "[%zu]", p->index);
-                kco_buf_puts(out, n);
-        }
-}
-
-__attribute__((format(printf, 3, 4))) static int kco_pq_bad(kco_err_t *err, const kco_pq_path_t *p,
-                                                            const char *fmt, ...) {
-        kco_buf_t where;
-        kco_buf_init(&where);
-        kco_pq_path_render(p, &where);
-        char what[300];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
-        va_end(ap);
-        kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: %s: %s", kco_buf_cstr(&where), what);
-        kco_buf_free(&where);
-        return -1;
-}
+/* Data errors name where in the value they are. */
+#define kco_pq_bad(err, p, ...) kco_path_error(err, "ParquetAvroFormat", p, __VA_ARGS__)
 
 static kco_pq_slot_t *kco_pq_slot(kco_pq_shred_t *sh, size_t col, int def, int rep) {
         if (sh->nslots == sh->capslots) {
@@ -381,7 +343,7 @@ static int kco_pq_is_null(const kco_value_t *v) {
 /* def: the definition level of s's parent; rep: the repetition level of the first slot; rdepth: repeated
  * ancestors of s. */
 static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_value_t *v, int def, int rep,
-                        int rdepth, const kco_pq_path_t *p, kco_err_t *err) {
+                        int rdepth, const kco_path_t *p, kco_err_t *err) {
         if (kco_pq_is_null(v)) {
                 if (!s->optional)
                         return kco_pq_bad(err, p, "null for a required %s", kco_type_name(s->type));
@@ -401,7 +363,7 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
                         const kco_value_t *item = &v->u.c.items[f];
                         if (kco_pq_is_null(item) && kco_avro_has_default(fs))
                                 item = fs->default_value; /* Connect's Struct.get */
-                        kco_pq_path_t here = {p, s->fields[f].name, NULL, 0, 0};
+                        kco_path_t here = {p, s->fields[f].name, NULL, 0, 0};
                         if (kco_pq_shred(sh, fs, item, def, rep, rdepth, &here, err))
                                 return -1;
                 }
@@ -418,17 +380,17 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
                         int r = i ? rdepth + 1 : rep;
                         sh->cur = first;
                         if (s->type == KCO_TYPE_ARRAY) {
-                                kco_pq_path_t here = {p, NULL, NULL, 0, i};
+                                kco_path_t here = {p, NULL, NULL, 0, i};
                                 if (kco_pq_shred(sh, s->value, &v->u.c.items[i], def + 1, r, rdepth + 1, &here, err))
                                         return -1;
                         } else {
                                 const kco_value_t *k = &v->u.c.items[2 * i], *val = &v->u.c.items[2 * i + 1];
-                                kco_pq_path_t here = {p, NULL, "?", 1, 0};
+                                kco_path_t here = {p, NULL, "?", 1, 0};
                                 if (k->type == KCO_TYPE_STRING) {
                                         here.key = k->u.s.len ? k->u.s.ptr : "";
                                         here.keylen = k->u.s.len;
                                 }
-                                kco_pq_path_t kp = {&here, "key", NULL, 0, 0};
+                                kco_path_t kp = {&here, "key", NULL, 0, 0};
                                 if (kco_pq_shred(sh, s->key, k, def + 1, r, rdepth + 1, &kp, err) ||
                                     kco_pq_shred(sh, s->value, val, def + 1, r, rdepth + 1, &here, err))
                                         return -1;
@@ -491,7 +453,7 @@ int kco_pq_shred_record(kco_pq_shred_t *sh, const kco_pq_sink_ops_t *ops, void *
                 const kco_value_t *item = &v->u.c.items[f];
                 if (kco_pq_is_null(item) && kco_avro_has_default(fs))
                         item = fs->default_value;
-                kco_pq_path_t here = {NULL, s->fields[f].name, NULL, 0, 0};
+                kco_path_t here = {NULL, s->fields[f].name, NULL, 0, 0};
                 if (kco_pq_shred(sh, fs, item, 0, 0, 0, &here, err)) {
                         sh->nslots = 0;
                         return -1;
