@@ -49,6 +49,12 @@ struct kco_pq_shred_s {
 
 /* ---- schema ---- */
 
+#define KCO_PQ_MAX_MEMBERS 16
+static const char *const kco_pq_members[KCO_PQ_MAX_MEMBERS] = {
+        "member0", "member1", "member2",  "member3",  "member4",  "member5",  "member6",  "member7",
+        "member8", "member9", "member10", "member11", "member12", "member13", "member14", "member15",
+};
+
 static size_t kco_pq_elem_add(kco_pq_shred_t *sh, const char *name, int32_t repetition) {
         if (sh->nelems == sh->capelems) {
                 sh->capelems = sh->capelems ? 2 * sh->capelems : 16;
@@ -172,9 +178,13 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
         int rc = 0;
         switch (s->type) {
         case KCO_TYPE_STRUCT:
-                if (kco_avro_is_union(s)) {
+                /* a Connect union struct is an Avro union, which parquet-avro writes as a group of optional
+                 * member0, member1, ... (one per non-null branch, in order) */
+                int is_union = kco_avro_is_union(s);
+                if (is_union && s->nfields > KCO_PQ_MAX_MEMBERS) {
                         rc = kco_err_set(err, KCO_ERR_DATA, 0,
-                                         "ParquetAvroFormat: %s: Connect union structs are not supported", name);
+                                         "ParquetAvroFormat: %s: a union of more than %d branches", name,
+                                         KCO_PQ_MAX_MEMBERS);
                         break;
                 }
                 if (!s->nfields) {
@@ -185,8 +195,8 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
                 sh->elems[i].num_children = (int32_t)s->nfields;
                 for (size_t f = 0; f < s->nfields && !rc; f++) {
                         const kco_schema_t *fs = s->fields[f].schema;
-                        rc = kco_pq_build(sh, fs, s->fields[f].name, fs->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED,
-                                          def, rep, err);
+                        rc = kco_pq_build(sh, fs, is_union ? kco_pq_members[f] : s->fields[f].name,
+                                          fs->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, def, rep, err);
                 }
                 break;
         case KCO_TYPE_ARRAY:

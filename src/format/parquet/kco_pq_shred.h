@@ -24,13 +24,14 @@
  *   Time                 INT32 TIME(MILLIS, adjusted) / TIME_MILLIS
  *   Timestamp            INT64 TIMESTAMP(MILLIS, adjusted) / TIMESTAMP_MILLIS
  *   STRUCT               group of its fields
+ *   union STRUCT         (io.confluent.connect.avro.Union, an Avro union) group of optional member0, member1, ...
  *   ARRAY                <name> (LIST) { repeated group list { <rep> element; } }
  *   MAP, required string keys
  *                        <name> (MAP) { repeated group key_value { required binary key (STRING); <rep> value; } }
  *   MAP, any other keys  (AvroData: an array of MapEntry records)
  *                        <name> (LIST) { repeated group list { required group element { key; value; } } }
- * Not supported (KCO_ERR_DATA): a value schema that is not a struct, structs
- * without fields, Connect union structs (io.confluent.connect.avro.Union).
+ * Not supported (KCO_ERR_DATA): a value schema that is not a struct (or is a
+ * union), structs without fields, unions of more than 16 branches.
  */
 #ifndef KCO_PQ_SHRED_H
 #define KCO_PQ_SHRED_H
