@@ -177,7 +177,7 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
         size_t i = kco_pq_elem_add(sh, name, repetition);
         int rc = 0;
         switch (s->type) {
-        case KCO_TYPE_STRUCT:
+        case KCO_TYPE_STRUCT: {
                 /* a Connect union struct is an Avro union, which parquet-avro writes as a group of optional
                  * member0, member1, ... (one per non-null branch, in order) */
                 int is_union = kco_avro_is_union(s);
@@ -199,6 +199,7 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
                                           fs->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, def, rep, err);
                 }
                 break;
+        }
         case KCO_TYPE_ARRAY:
         case KCO_TYPE_MAP: {
                 int native = s->type == KCO_TYPE_MAP && kco_avro_map_is_native(s);
