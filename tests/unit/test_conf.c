@@ -169,6 +169,34 @@ static void test_converters_avro_and_errors(void **state) {
         kco_props_destroy(c);
 }
 
+static void test_parquet_keys(void **state) {
+        (void)state;
+        kco_props_t *c = props(good);
+        kco_props_set(c, "format.class", "com.aliyun.oss.connect.kafka.format.parquet.ParquetAvroFormat");
+        kco_props_set(c, "oss.parquet.compression.codec", "lz4");
+        kco_props_set(c, "oss.parquet.block.size", "1048576");
+        kco_conf_errs_t e;
+        kco_conf_errs_init(&e);
+        kco_conf_t *conf = kco_conf_new(NULL, c, &e);
+        assert_int_equal(e.n, 0);
+        assert_int_equal(conf->format, KCO_FORMAT_PARQUET_AVRO);
+        assert_int_equal(conf->parquet_codec, KCO_PARQUET_LZ4_RAW); /* the LZ4 current readers know */
+        assert_int_equal(conf->parquet_block_size, 1048576);
+        assert_int_equal(conf->parquet_page_size, 131072);
+        kco_conf_destroy(conf);
+        kco_conf_errs_free(&e);
+        /* brotli: one error with the reason; whole-object compression of a Parquet file: refused */
+        kco_props_set(c, "oss.parquet.compression.codec", "brotli");
+        kco_props_set(c, "oss.compression.type", "gzip");
+        kco_conf_errs_init(&e);
+        kco_conf_destroy(kco_conf_new(NULL, c, &e));
+        assert_true(has_msg(e.msg, e.n, "oss.parquet.compression.codec = \"brotli\": not available"));
+        assert_true(has_msg(e.msg, e.n, "ParquetAvroFormat compresses inside the file"));
+        assert_int_equal(e.n, 2);
+        kco_conf_errs_free(&e);
+        kco_props_destroy(c);
+}
+
 static void test_docs_list_every_key(void **state) {
         (void)state;
         char *buf = NULL;
@@ -190,6 +218,7 @@ int main(void) {
                 cmocka_unit_test(test_all_errors_at_once),       cmocka_unit_test(test_topics_and_regex_exclusive),
                 cmocka_unit_test(test_consumer_passthrough_checked),
                 cmocka_unit_test(test_docs_list_every_key),      cmocka_unit_test(test_converters_avro_and_errors),
+                cmocka_unit_test(test_parquet_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
