@@ -17,25 +17,7 @@
 #include "core/kco_mem.h"
 #include "format/parquet/kco_pq_encode.h"
 
-static void expect_bytes(const kco_buf_t *b, const uint8_t *want, size_t n) {
-        if (b->len != n || memcmp(b->data, want, n) != 0) {
-                fprintf(stderr, "got %zu bytes:", b->len);
-                for (size_t i = 0; i < b->len; i++)
-                        fprintf(stderr, " %02x", (uint8_t)b->data[i]);
-                fprintf(stderr, "\nwant %zu bytes:", n);
-                for (size_t i = 0; i < n; i++)
-                        fprintf(stderr, " %02x", want[i]);
-                fprintf(stderr, "\n");
-        }
-        assert_int_equal(b->len, n);
-        assert_memory_equal(b->data, want, n);
-}
-
-#define EXPECT(buf, ...)                                                         \
-        do {                                                                     \
-                static const uint8_t want_[] = {__VA_ARGS__};                    \
-                expect_bytes((buf), want_, sizeof(want_));                       \
-        } while (0)
+#include "kco_test_bytes.h"
 
 /* --------------------------------------------------- reference decoder */
 
