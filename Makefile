@@ -22,8 +22,17 @@ CFLAGS_COMMON += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS ?=
-CFLAGS += $(CFLAGS_COMMON)
-LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -llz4 -ljansson -lexpat -lz -lzstd -lpthread -lm
+CFLAGS += $(CFLAGS_COMMON) -I$(BUILD)/gen
+LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -llz4 -ljansson -lexpat -lz -lzstd -lprotobuf-c -lpthread -lm
+
+# C code for google/protobuf/descriptor.proto (protobuf-c), generated at build
+# time into $(BUILD)/gen: the protobuf schema loader decodes FileDescriptorSets
+# with it. Never committed.
+PROTO_INCLUDE ?= /usr/include
+GEN_DIR := $(BUILD)/gen
+GEN_BASE := $(GEN_DIR)/google/protobuf/descriptor.pb-c
+GEN_HDR := $(GEN_BASE).h
+GEN_OBJ := $(BUILD)/obj/gen/google/protobuf/descriptor.pb-c.o
 
 SRC := $(shell find src -name '*.c' | sort)
 MAIN_SRC := src/worker/main.c
@@ -36,18 +45,30 @@ TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/kco-%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all print-libs setup demo test test-asan check unit integration fuzz fuzz-smoke bench docs docs-check clean
+.PHONY: all gen print-libs setup demo test test-asan check unit integration fuzz fuzz-smoke bench docs docs-check clean
 
 all: $(BUILD)/kafka-connect-oss $(TOOL_BIN)
 
 Q := $(if $(V),,@)
 
-$(BUILD)/obj/%.o: %.c
+gen: $(GEN_HDR)
+
+$(GEN_BASE).c $(GEN_HDR) &: $(PROTO_INCLUDE)/google/protobuf/descriptor.proto
+	@mkdir -p $(GEN_DIR)
+	@$(if $(Q),echo "  PROTOC  $<")
+	$(Q)protoc-c --c_out=$(GEN_DIR) -I$(PROTO_INCLUDE) $<
+
+$(BUILD)/obj/%.o: %.c | $(GEN_HDR)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libkco.a: $(LIB_OBJ)
+$(GEN_OBJ): $(GEN_BASE).c $(GEN_HDR)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libkco.a: $(LIB_OBJ) $(GEN_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make bench: the same data (RECORDS JSON lines of ~200 B over PARTITIONS partitions of the mock broker),
-# consumed by kcat to /dev/null and by our worker (ByteArrayFormat and JsonFormat, one task, local store).
+# consumed by kcat to /dev/null and by our worker (ByteArrayFormat and JsonFormat, one task, local store); the
+# same records as Avro (AvroFormat, ParquetAvroFormat); click records as JSON text through a protobuf message
+# (ParquetJsonFormat) with the encode step against DuckDB; one 64 MiB object against curl.
 # Prints records/s, MB/s, their ratio to kcat and peak RSS, best of RUNS (default 3) each. Our time runs from
 # the first partition assignment to the last object committed (the mock broker's consumer group waits 3 s before
 # its first assignment; kcat -C joins no group). Numbers only; nothing here asserts a time.
@@ -23,7 +25,7 @@ per=$((RECORDS / PARTITIONS))
 RECORDS=$((per * PARTITIONS))
 flush=$((per / 5))
 
-"$BUILD/kco-mock-broker" --topic "bench:$PARTITIONS" --topic "bench-avro:$PARTITIONS" </dev/null >"$work/mb.out" 2>"$work/mb.err" &
+"$BUILD/kco-mock-broker" --topic "bench:$PARTITIONS" --topic "bench-avro:$PARTITIONS" --topic "bench-pj:$PARTITIONS" </dev/null >"$work/mb.out" 2>"$work/mb.err" &
 mbpid=$!
 for _ in $(seq 100); do grep -q BOOTSTRAP= "$work/mb.out" 2>/dev/null && break; sleep 0.05; done
 B=$(sed -n 's/^BOOTSTRAP=//p' "$work/mb.out")
@@ -166,6 +168,46 @@ for codec in snappy zstd; do
   printf '%-34s %12s rec/s   (%s records -> %s bytes, JSON lines -> Parquet %s)\n' "DuckDB COPY to Parquet, 1 thread" \
     "$duck_rps" "$per" "$duck_size" "$codec"
 done
+
+# ---- ParquetJsonFormat: JSON text read as a protobuf message (bench/proto/click.proto: ten fields, one a nested
+# message, one repeated) -> Parquet. Encode step alone on the whole RECORDS-line file vs DuckDB (1 thread) converting
+# the same file, then end to end through the worker vs kcat on the same topic.
+python3 tests/integration/check/proto_gen.py click 1 "$RECORDS" >"$work/click.jsonl"
+pj_class='com.example.bench.Clicks$Click'
+echo
+declare -A pj_rps pj_size
+while read -r codec rps size; do
+  pj_rps[$codec]=$rps
+  pj_size[$codec]=$size
+done < <("$BUILD/kco-bench-codec" --json "$work/click.jsonl" bench/proto "$pj_class")
+for codec in snappy zstd; do
+  read -r duck_rps duck_size < <(node bench/duckdb-parquet.mjs "$work/click.jsonl" "$codec" "$work/duck-pj.parquet")
+  printf '%-34s %12s rec/s   (%s records -> %s bytes, JSON lines -> Parquet %s)\n' "DuckDB COPY to Parquet, 1 thread" \
+    "$duck_rps" "$RECORDS" "$duck_size" "$codec"
+  printf '%-34s %12s rec/s   (%s records -> %s bytes)   %.2fx DuckDB records/s, size %.2fx DuckDB\n' \
+    "encode step (ParquetJson, $codec)" "${pj_rps[$codec]}" "$RECORDS" "${pj_size[$codec]}" \
+    "$(calc "${pj_rps[$codec]}/$duck_rps")" "$(calc "${pj_size[$codec]}/$duck_size")"
+done
+head -n "$per" "$work/click.jsonl" >"$work/click-part.jsonl"
+pj_bytes=$(( $(stat -c %s "$work/click-part.jsonl") * PARTITIONS ))
+for p in $(seq 0 $((PARTITIONS - 1))); do
+  kcat -P -b "$B" -t bench-pj -p "$p" -l "$work/click-part.jsonl" -X linger.ms=50 -X batch.num.messages=10000
+done
+sleep 0.5
+t0=$(now)
+kcat -C -b "$B" -t bench-pj -o beginning -e -q -f '%s\n' >/dev/null
+kcat_pj_s=$(calc "$(now)-$t0")
+export EXTRA="oss.parquet.protobuf.schema.class=bench-pj,$pj_class
+oss.parquet.protobuf.proto.path=$PWD/bench/proto"
+read -r pj_wall pj_s pj_rss < <(TOPIC=bench-pj best_of bench-pj parquet-json string)
+unset EXTRA
+pj_recs=$(sed -n 's/.*] File [^ ]* committed (\([0-9]*\) records.*/\1/p' "$work/bench-pj-1.log" | awk '{ n += $1 } END { print n }')
+printf '%-34s %8.2f s %12s rec/s %8s MB/s\n' "kcat -C JSON (click) to /dev/null" "$kcat_pj_s" \
+  "$(calc "int($RECORDS/$kcat_pj_s)")" "$(calc "round($pj_bytes/1e6/$kcat_pj_s,1)")"
+printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat  (%s records written; wall incl. join %.2f s)\n' \
+  "ours StringConverter -> ParquetJson" "$pj_s" "$(calc "int($RECORDS/$pj_s)")" \
+  "$(calc "round($pj_bytes/1e6/$pj_s,1)")" "$(calc "round($pj_rss/1024,1)")" "$(calc "$kcat_pj_s/$pj_s")" "$pj_recs" \
+  "$pj_wall"
 
 # ---- object store: one 64 MiB object through our store vs curl, to the same S3 server (s3rver, SigV4) ----
 mkfifo "$work/s3.in"

@@ -18,11 +18,15 @@ PACKAGES=(
         librdkafka-dev zlib1g-dev libzstd-dev  # Kafka client, compression
         libjansson-dev libcurl4-openssl-dev libssl-dev libexpat1-dev  # JSON, HTTP, signing, core-site.xml
         libavro-dev libsnappy-dev liblz4-dev   # AvroFormat (avro-c), snappy and lz4 (Avro blocks, Parquet pages)
+        protobuf-compiler                      # protoc: compiles .proto schemas at load time (ParquetJsonFormat)
+        protobuf-c-compiler libprotobuf-c-dev  # protoc-c (build: C code for descriptor.proto), its runtime library
+        libprotobuf-dev                        # descriptor.proto and the well-known .proto files protoc imports
         time zstd gzip openssl                 # bench (peak RSS), test readers, test certificates
         libcmocka-dev                          # unit tests
         clang libclang-rt-14-dev               # libFuzzer, ASan/UBSan
         kcat                                   # produce / inspect in tests
         python3 python3-avro                   # independent Avro reader
+        python3-protobuf                       # the official protobuf JSON parser: ParquetJsonFormat expectations
 )
 
 install_debian() {

@@ -55,8 +55,8 @@ static double now(void) {
 
 /* Encodes the n values reps times into files of format (avro | parquet) with codec; best of 3 passes.
  * *size: the bytes of one file of the n values. */
-static int bench_encode(const char *format, const char *codec, kco_value_t **vals, size_t n, size_t reps,
-                        kco_buf_t *out, double *best, size_t *size) {
+static int bench_encode(const char *format, const char *codec, const kco_props_t *extra, const kco_data_t *data,
+                        size_t n, size_t reps, kco_buf_t *out, double *best, size_t *size) {
         kco_props_t *props = kco_props_new();
         kco_props_set(props, "name", "bench");
         kco_props_set(props, "topics", "bench");
@@ -65,9 +65,18 @@ static int bench_encode(const char *format, const char *codec, kco_value_t **val
         kco_props_set(props, "oss.parquet.compression.codec", codec);
         kco_props_set(props, "storage.class", "local");
         kco_props_set(props, "store.url", "file:///tmp");
+        for (size_t i = 0; extra && i < kco_props_count(extra); i++)
+                kco_props_set(props, kco_props_key(extra, i), kco_props_value(extra, i));
         kco_conf_errs_t errs;
         kco_conf_errs_init(&errs);
         kco_conf_t *conf = kco_conf_new(NULL, props, &errs);
+        if (errs.n) {
+                fprintf(stderr, "kco-bench-codec: %s\n", errs.msg[0]);
+                kco_conf_destroy(conf);
+                kco_conf_errs_free(&errs);
+                kco_props_destroy(props);
+                return 1;
+        }
         kco_format_t *fmt = kco_format_new(conf);
         kco_err_t err;
         int rc = 0;
@@ -79,8 +88,7 @@ static int bench_encode(const char *format, const char *codec, kco_value_t **val
                         kco_format_writer_t *w = fmt->ops->open(fmt, out, &err);
                         for (size_t i = 0; i < n && !rc; i++) {
                                 kco_record_t rec = {.topic = "bench", .partition = 0, .offset = (int64_t)i};
-                                rec.value.type = KCO_DATA_VALUE;
-                                rec.value.v = vals[i];
+                                rec.value = data[i];
                                 if (!w || fmt->ops->write(w, &rec, out, &err)) {
                                         fprintf(stderr, "kco-bench-codec: %s encode %zu: %s\n", format, i, err.msg);
                                         rc = 1;
@@ -102,9 +110,67 @@ static int bench_encode(const char *format, const char *codec, kco_value_t **val
         return rc;
 }
 
+/* --json RECORDS PROTO_PATH CLASS [OUT_PREFIX] */
+static int bench_json(int argc, char **argv) {
+        size_t fn = 0;
+        char *text = slurp(argv[2], &fn);
+        if (!text) {
+                fprintf(stderr, "kco-bench-codec: cannot read %s\n", argv[2]);
+                return 2;
+        }
+        size_t cap = 1024, n = 0;
+        kco_data_t *data = malloc(cap * sizeof(*data));
+        for (char *p = text, *nl; p < text + fn; p = nl + 1) {
+                nl = memchr(p, '\n', (size_t)(text + fn - p));
+                if (!nl)
+                        nl = text + fn;
+                if (nl == p)
+                        continue;
+                if (n == cap)
+                        data = realloc(data, (cap *= 2) * sizeof(*data));
+                data[n++] = (kco_data_t){.type = KCO_DATA_STRING, .ptr = p, .len = (size_t)(nl - p)};
+        }
+        kco_props_t *extra = kco_props_new();
+        char cls[1024];
+        snprintf(cls, sizeof(cls), "bench,%s", argv[4]);
+        kco_props_set(extra, "oss.parquet.protobuf.schema.class", cls);
+        kco_props_set(extra, "oss.parquet.protobuf.proto.path", argv[3]);
+        size_t reps = (500000 + n - 1) / (n ? n : 1);
+        double total = (double)(n * reps);
+        kco_buf_t out;
+        kco_buf_init(&out);
+        int rc = n ? 0 : 1;
+        static const char *const codecs[] = {"snappy", "zstd"};
+        for (size_t k = 0; k < 2 && !rc; k++) {
+                double best = 0;
+                size_t size = 0;
+                rc = bench_encode("parquet-json", codecs[k], extra, data, n, reps, &out, &best, &size);
+                if (rc)
+                        break;
+                printf("%s %.0f %zu\n", codecs[k], total / best, size);
+                if (argc > 5) {
+                        char path[4096];
+                        snprintf(path, sizeof(path), "%s-%s.parquet", argv[5], codecs[k]);
+                        FILE *f = fopen(path, "wb");
+                        if (!f || fwrite(out.data, 1, out.len, f) != out.len)
+                                rc = 1;
+                        if (f)
+                                fclose(f);
+                }
+        }
+        kco_buf_free(&out);
+        kco_props_destroy(extra);
+        free(data);
+        free(text);
+        return rc;
+}
+
 int main(int argc, char **argv) {
+        if (argc >= 5 && !strcmp(argv[1], "--json"))
+                return bench_json(argc, argv);
         if (argc != 3) {
-                fprintf(stderr, "usage: kco-bench-codec FRAMES.bin SCHEMA.avsc\n");
+                fprintf(stderr, "usage: kco-bench-codec FRAMES.bin SCHEMA.avsc\n"
+                                "       kco-bench-codec --json RECORDS.jsonl PROTO_PATH CLASS [OUT_PREFIX]\n");
                 return 2;
         }
         size_t fn = 0, sn = 0;
@@ -149,6 +215,7 @@ int main(int argc, char **argv) {
         size_t reps = (500000 + n - 1) / n;
         kco_arena_t *arena = kco_arena_new(1 << 20);
         kco_value_t **vals = malloc(n * sizeof(*vals));
+        kco_data_t *data = malloc(n * sizeof(*data));
         double best_dec = 1e9;
         for (int pass = 0; pass < 3; pass++) {
                 double t0 = now();
@@ -166,6 +233,8 @@ int main(int argc, char **argv) {
         double total = (double)(n * reps);
         printf("%-34s %12.0f rec/s   (Avro datum -> Connect value, 1 core)\n", "decode step alone (AvroConverter)",
                total / best_dec);
+        for (size_t i = 0; i < n; i++)
+                data[i] = (kco_data_t){.type = KCO_DATA_VALUE, .v = vals[i]};
         static const struct {
                 const char *label, *format, *codec;
         } steps[] = {
@@ -178,7 +247,7 @@ int main(int argc, char **argv) {
         for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
                 double best = 0;
                 size_t size = 0;
-                if (bench_encode(steps[k].format, steps[k].codec, vals, n, reps, &out, &best, &size))
+                if (bench_encode(steps[k].format, steps[k].codec, NULL, data, n, reps, &out, &best, &size))
                         return 1;
                 printf("%-34s %12.0f rec/s   (%zu records -> %zu bytes, 1 core)\n", steps[k].label, total / best,
                        n, size);
@@ -187,6 +256,7 @@ int main(int argc, char **argv) {
         kco_arena_destroy(arena);
         kco_avro_schema_free(as);
         free(vals);
+        free(data);
         free(datum);
         free(dlen);
         free(frames);

@@ -14,6 +14,7 @@ static const kco_format_ops_t *const kco_formats[] = {
         [KCO_FORMAT_JSON] = &kco_format_json_ops,
         [KCO_FORMAT_AVRO] = &kco_format_avro_ops,
         [KCO_FORMAT_PARQUET_AVRO] = &kco_format_parquet_avro_ops,
+        [KCO_FORMAT_PARQUET_JSON] = &kco_format_parquet_json_ops,
 };
 
 kco_format_t *kco_format_new(const kco_conf_t *conf) {

@@ -47,6 +47,7 @@ extern const kco_format_ops_t kco_format_bytearray_ops;
 extern const kco_format_ops_t kco_format_json_ops;
 extern const kco_format_ops_t kco_format_avro_ops;
 extern const kco_format_ops_t kco_format_parquet_avro_ops;
+extern const kco_format_ops_t kco_format_parquet_json_ops;
 
 /* Stateless formats share this writer: open/close/discard. */
 kco_format_writer_t *kco_format_plain_open(kco_format_t *fmt, kco_buf_t *out, kco_err_t *err);

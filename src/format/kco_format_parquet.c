@@ -1,12 +1,18 @@
 /*
- * kco_format_parquet.c - ParquetAvroFormat: a Parquet file (".parquet") per
- * object, as the Java connector writes it through AvroData and parquet-avro's
- * AvroParquetWriter (3-level lists; see format/parquet/kco_pq_shred.h for
- * the schema mapping).
+ * kco_format_parquet.c - the Parquet formats: a Parquet file (".parquet") per
+ * object, as the Java connector writes them.
+ *   ParquetAvroFormat  records with a Connect schema, through AvroData and
+ *                      parquet-avro's AvroParquetWriter (3-level lists; see
+ *                      format/parquet/kco_pq_shred.h for the mapping)
+ *   ParquetJsonFormat  JSON text read as a protobuf message (protobuf's JSON
+ *                      parser, convert/kco_proto_json.h), written as
+ *                      parquet-protobuf's ProtoParquetWriter does
+ *                      (format/parquet/kco_pq_proto.h)
  *
  * Owns: the state of one file (kco_parquet_writer_t): the shredder (with a
- * reference to the file's Connect schema), the Parquet writer (the current
- * row group) and the Avro schema JSON for the footer.
+ * reference to the file's Connect schema, or the topic's protobuf message),
+ * the Parquet writer (the current row group), the Avro schema JSON for the
+ * footer; for JSON, the parser and an arena for one record's values.
  *
  * The file's schema is the first record's value schema, which must be a
  * struct (parquet-avro only writes records). Each record is shredded into
@@ -25,8 +31,11 @@
 #include <strings.h>
 
 #include "core/kco_mem.h"
+#include "convert/kco_proto_json.h"
+#include "core/kco_arena.h"
 #include "format/kco_avro_from_connect.h"
 #include "format/kco_format.h"
+#include "format/parquet/kco_pq_proto.h"
 #include "format/parquet/kco_pq_shred.h"
 #include "format/parquet/kco_pq_writer.h"
 
@@ -37,6 +46,12 @@ typedef struct kco_parquet_writer_s {
         kco_pq_shred_t *shred;    /* NULL until the first record */
         kco_pq_writer_t *pq;
         kco_buf_t json; /* the Avro schema, for the footer */
+        /* ParquetJsonFormat */
+        kco_pq_proto_t *proto;      /* NULL until the first record */
+        const kco_proto_msg_t *msg; /* the file's message */
+        const char *java_class;     /* as configured (the footer's parquet.proto.class) */
+        kco_proto_json_t *parser;
+        kco_arena_t *arena; /* one record's values */
 } kco_parquet_writer_t;
 
 static void kco_parquet_put(void *sink, size_t col, int def, int rep, const kco_pq_val_t *v) {
@@ -59,6 +74,7 @@ static void kco_parquet_opts(const kco_conf_t *conf, kco_pq_writer_opts_t *o) {
         memset(o, 0, sizeof(*o));
         o->level = -1;
         o->dictionary = 1;
+        o->dict_check = 1;
         o->dict_max_bytes = KCO_PARQUET_DICT_BYTES;
         o->created_by = "kafka-connect-oss";
         o->codec = conf->parquet_codec;
@@ -71,12 +87,34 @@ static void kco_parquet_teardown(kco_parquet_writer_t *w) {
         w->pq = NULL;
         kco_pq_shred_destroy(w->shred);
         w->shred = NULL;
+        kco_pq_proto_destroy(w->proto);
+        w->proto = NULL;
         w->json.len = 0;
 }
 
-static int kco_parquet_start(kco_parquet_writer_t *w, const kco_schema_t *s, kco_err_t *err) {
+static int kco_parquet_writer_start(kco_parquet_writer_t *w, const kco_pq_schema_elem_t *e, size_t ne,
+                                    const kco_pq_column_desc_t *c, size_t nc, kco_err_t *err) {
         kco_pq_writer_opts_t o;
         kco_parquet_opts(w->base.fmt->conf, &o);
+        w->pq = kco_pq_writer_new(e, ne, c, nc, &o);
+        if (!w->pq) {
+                kco_parquet_teardown(w);
+                return kco_err_set(err, KCO_ERR_DATA, 0, "%s: cannot start a Parquet writer", w->base.fmt->ops->name);
+        }
+        return 0;
+}
+
+/* After a record went into the writer: a full row group streams out. */
+static int kco_parquet_flush(kco_parquet_writer_t *w, kco_buf_t *out, kco_err_t *err) {
+        size_t entry = out->len;
+        if (kco_pq_flush(w->pq, out, 0, err)) {
+                out->len = entry;
+                return -1;
+        }
+        return 0;
+}
+
+static int kco_parquet_start(kco_parquet_writer_t *w, const kco_schema_t *s, kco_err_t *err) {
         w->shred = kco_pq_shred_new(s, err);
         if (!w->shred)
                 return -1;
@@ -88,12 +126,7 @@ static int kco_parquet_start(kco_parquet_writer_t *w, const kco_schema_t *s, kco
         size_t ne, nc;
         const kco_pq_schema_elem_t *e = kco_pq_shred_schema(w->shred, &ne);
         const kco_pq_column_desc_t *c = kco_pq_shred_columns(w->shred, &nc);
-        w->pq = kco_pq_writer_new(e, ne, c, nc, &o);
-        if (!w->pq) {
-                kco_parquet_teardown(w);
-                return kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: cannot start a Parquet writer");
-        }
-        return 0;
+        return kco_parquet_writer_start(w, e, ne, c, nc, err);
 }
 
 static kco_format_writer_t *kco_format_parquet_open(kco_format_t *fmt, kco_buf_t *out, kco_err_t *err) {
@@ -135,18 +168,15 @@ static int kco_format_parquet_write(kco_format_writer_t *fw, const kco_record_t 
                         kco_parquet_teardown(w);
                 return -1;
         }
-        size_t entry = out->len;
-        if (kco_pq_flush(w->pq, out, 0, err)) {
-                out->len = entry;
-                return -1;
-        }
-        return 0;
+        return kco_parquet_flush(w, out, err);
 }
 
 static void kco_format_parquet_discard(kco_format_writer_t *fw) {
         kco_parquet_writer_t *w = (kco_parquet_writer_t *)fw;
         kco_parquet_teardown(w);
         kco_buf_free(&w->json);
+        kco_proto_json_destroy(w->parser);
+        kco_arena_destroy(w->arena);
         free(w);
 }
 
@@ -154,7 +184,15 @@ static int kco_format_parquet_close(kco_format_writer_t *fw, kco_buf_t *out, kco
         kco_parquet_writer_t *w = (kco_parquet_writer_t *)fw;
         int rc;
         if (!w->pq) {
-                rc = kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: no record was written to the file");
+                rc = kco_err_set(err, KCO_ERR_DATA, 0, "%s: no record was written to the file", fw->fmt->ops->name);
+        } else if (w->msg) {
+                const kco_pq_kv_t kv[] = {
+                        {"parquet.proto.class", w->java_class},
+                        {"parquet.proto.descriptor", w->msg->descriptor_text},
+                        {"parquet.proto.writeSpecsCompliant", "false"},
+                        {"writer.model.name", "protobuf"},
+                };
+                rc = kco_pq_close(w->pq, out, kv, sizeof(kv) / sizeof(kv[0]), err);
         } else {
                 const kco_pq_kv_t kv[] = {
                         {"parquet.avro.schema", kco_buf_cstr(&w->json)},
@@ -169,4 +207,70 @@ static int kco_format_parquet_close(kco_format_writer_t *fw, kco_buf_t *out, kco
 const kco_format_ops_t kco_format_parquet_avro_ops = {
         "ParquetAvroFormat",      kco_format_parquet_extension, kco_format_parquet_open,
         kco_format_parquet_write, kco_format_parquet_close,     kco_format_parquet_discard,
+};
+
+/* ---- ParquetJsonFormat ---- */
+
+static kco_format_writer_t *kco_format_parquet_json_open(kco_format_t *fmt, kco_buf_t *out, kco_err_t *err) {
+        kco_parquet_writer_t *w = (kco_parquet_writer_t *)kco_format_parquet_open(fmt, out, err);
+        w->parser = kco_proto_json_new();
+        w->arena = kco_arena_new(16384);
+        return &w->base;
+}
+
+/* The file's first record: its topic's message starts the writer. */
+static int kco_parquet_json_start(kco_parquet_writer_t *w, const kco_record_t *rec, kco_err_t *err) {
+        w->msg = kco_conf_proto_msg(w->base.fmt->conf, rec->topic, &w->java_class);
+        if (!w->msg)
+                return kco_err_set(err, KCO_ERR_DATA, 0,
+                                   "ParquetJsonFormat: no protobuf message for topic %s in "
+                                   "oss.parquet.protobuf.schema.class (%s-%d@%lld)",
+                                   rec->topic, rec->topic, (int)rec->partition, (long long)rec->offset);
+        w->proto = kco_pq_proto_new(w->msg, err);
+        if (!w->proto) {
+                w->msg = NULL;
+                return -1;
+        }
+        size_t ne, nc;
+        const kco_pq_schema_elem_t *e = kco_pq_proto_schema(w->proto, &ne);
+        const kco_pq_column_desc_t *c = kco_pq_proto_columns(w->proto, &nc);
+        if (kco_parquet_writer_start(w, e, ne, c, nc, err)) {
+                w->msg = NULL;
+                return -1;
+        }
+        return 0;
+}
+
+static int kco_format_parquet_json_write(kco_format_writer_t *fw, const kco_record_t *rec, kco_buf_t *out,
+                                         kco_err_t *err) {
+        kco_parquet_writer_t *w = (kco_parquet_writer_t *)fw;
+        const kco_data_t *d = &rec->value;
+        if (d->type != KCO_DATA_STRING && d->type != KCO_DATA_BYTES)
+                return kco_err_set(err, KCO_ERR_DATA, 0,
+                                   "ParquetJsonFormat: %s value at %s-%d@%lld; it reads JSON text (use "
+                                   "StringConverter)",
+                                   d->type == KCO_DATA_NULL ? "a null (tombstone)" : "a typed", rec->topic,
+                                   (int)rec->partition, (long long)rec->offset);
+        int fresh = 0;
+        if (!w->msg) {
+                if (kco_parquet_json_start(w, rec, err))
+                        return -1;
+                fresh = 1;
+        }
+        kco_arena_reset(w->arena);
+        kco_value_t v;
+        if (kco_proto_json_parse(w->parser, w->msg, d->ptr, d->len, w->arena, &v, err) ||
+            kco_pq_proto_record(w->proto, &kco_parquet_sink, w->pq, &v, err)) {
+                if (fresh) {
+                        kco_parquet_teardown(w);
+                        w->msg = NULL;
+                }
+                return -1;
+        }
+        return kco_parquet_flush(w, out, err);
+}
+
+const kco_format_ops_t kco_format_parquet_json_ops = {
+        "ParquetJsonFormat",           kco_format_parquet_extension, kco_format_parquet_json_open,
+        kco_format_parquet_json_write, kco_format_parquet_close,     kco_format_parquet_discard,
 };

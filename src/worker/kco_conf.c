@@ -18,6 +18,7 @@
 
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
+#include "record/kco_proto.h"
 
 #define OFF(f) offsetof(kco_conf_t, f)
 
@@ -58,6 +59,9 @@ static const kco_conf_enum_t format_enums[] = {
         {"ParquetAvroFormat", KCO_FORMAT_PARQUET_AVRO, 1},
         {"parquet-avro", KCO_FORMAT_PARQUET_AVRO, 1},
         {"parquet", KCO_FORMAT_PARQUET_AVRO, 1},
+        {"com.aliyun.oss.connect.kafka.format.parquet.ParquetJsonFormat", KCO_FORMAT_PARQUET_JSON, 0},
+        {"ParquetJsonFormat", KCO_FORMAT_PARQUET_JSON, 1},
+        {"parquet-json", KCO_FORMAT_PARQUET_JSON, 1},
         {NULL, 0, 0},
 };
 
@@ -289,7 +293,9 @@ const kco_conf_def_t kco_conf_defs[] = {
          "writes Avro object container files (.avro) with the writer schema derived from the records' schema as "
          "Confluent's AvroData does; a file holds one schema. ParquetAvroFormat writes Parquet (.parquet) as "
          "parquet-avro does (3-level lists, maps as key_value groups, footer parquet.avro.schema); records must "
-         "be structs with a schema."},
+         "be structs with a schema. ParquetJsonFormat writes Parquet from JSON text values (StringConverter) "
+         "read against a protobuf message (oss.parquet.protobuf.schema.class), laid out as parquet-protobuf "
+         "does."},
         {"format.bytearray.extension", KCO_CONF_STRING, OFF(bytearray_extension), ".bin", 0, 0, NULL, 0, F,
          "File extension of ByteArrayFormat objects."},
         {"format.bytearray.separator", KCO_CONF_STRING, OFF(bytearray_separator), "\n", 0, 0, NULL, KCO_CONF_RAW, F,
@@ -310,6 +316,16 @@ const kco_conf_def_t kco_conf_defs[] = {
          "Parquet row group size in bytes: a row group is written out (into the upload) once its buffered data "
          "reaches this; it bounds the memory of each open Parquet file. The Java connector's default was 256 "
          "MiB; ours is 64 MiB."},
+        {"oss.parquet.protobuf.schema.class", KCO_CONF_LIST, OFF(parquet_proto_classes), "", 0, 0, NULL, 0, F,
+         "ParquetJsonFormat: topic,class pairs (topic1,com.example.Outer$Message,topic2,...): the protobuf "
+         "message each topic's JSON values are read as. A class is the Java name protoc gives the message "
+         "(java_package or package, java_outer_classname or the file name in CamelCase, $Nested) or its proto "
+         "full name (package.Message)."},
+        {"oss.parquet.protobuf.proto.path", KCO_CONF_STRING, OFF(parquet_proto_path), "", 0, 0, NULL, 0, F,
+         "ParquetJsonFormat: where the messages are defined: a directory whose .proto files (compiled with "
+         "protoc at start, the directory as import root) and descriptor sets (.desc, .pb, .protoset) are loaded, "
+         "one .proto file, or one descriptor set (protoc --include_imports --descriptor_set_out=FILE: no protoc "
+         "needed at run time)."},
         {"oss.compression.type", KCO_CONF_ENUM, OFF(compression), "none", 0, 0, compression_enums, 0, F,
          "Compression of ByteArray and JSON objects: none, gzip (.gz appended to the extension) or zstd (.zst)."},
         {"oss.compression.level", KCO_CONF_INT, OFF(compression_level), "-1", -1, 22, NULL, 0, F,
@@ -339,7 +355,7 @@ static const char *const kco_conf_known_ignored[] = {
 static const char *const kco_conf_not_yet[] = {
         "rotate.schedule.interval.ms", "schema.compatibility", "partition.field.name", "partition.duration.ms",
         "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field",
-        "oss.parquet.protobuf.schema.class", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
         "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
@@ -606,6 +622,69 @@ static void kco_conf_apply(kco_conf_t *c, const kco_props_t *p, kco_props_t *giv
         }
 }
 
+/* ParquetJsonFormat: loads the .proto files and finds each topic's message, so that validate reports what
+ * is missing or cannot be written. */
+static void kco_conf_validate_proto(kco_conf_t *c, kco_conf_errs_t *errs) {
+        const kco_strlist_t *l = &c->parquet_proto_classes;
+        if (c->metadata_fields)
+                kco_conf_errs_add(errs, "format.metadata.fields.enable = \"true\": not available with "
+                                        "ParquetJsonFormat (the protobuf message defines the columns)");
+        if (c->value_converter != KCO_CONVERTER_STRING && c->value_converter != KCO_CONVERTER_BYTEARRAY)
+                kco_conf_errs_add(errs, "value.converter = \"%s\": ParquetJsonFormat reads JSON text; use "
+                                        "org.apache.kafka.connect.storage.StringConverter",
+                                  kco_conf_enum_name("value.converter", c->value_converter));
+        if (!l->n) {
+                kco_conf_errs_add(errs, "oss.parquet.protobuf.schema.class: required by ParquetJsonFormat "
+                                        "(topic,class pairs), no value given");
+                return;
+        }
+        if (l->n % 2) {
+                kco_conf_errs_add(errs, "oss.parquet.protobuf.schema.class: expected topic,class pairs, got %d "
+                                        "items", l->n);
+                return;
+        }
+        for (int t = 0; t < c->topics.n; t++) {
+                int found = 0;
+                for (int i = 0; i < l->n && !found; i += 2)
+                        found = !strcmp(l->v[i], c->topics.v[t]);
+                if (!found)
+                        kco_conf_errs_add(errs, "oss.parquet.protobuf.schema.class: no class for topic \"%s\"",
+                                          c->topics.v[t]);
+        }
+        if (!*c->parquet_proto_path) {
+                kco_conf_errs_add(errs, "oss.parquet.protobuf.proto.path: required by ParquetJsonFormat (a directory "
+                                        "of .proto files or a descriptor set), no value given");
+                return;
+        }
+        kco_err_t err;
+        kco_err_clear(&err);
+        c->proto = kco_proto_new();
+        if (kco_proto_load(c->proto, c->parquet_proto_path, &err)) {
+                kco_conf_errs_add(errs, "oss.parquet.protobuf.proto.path = \"%s\": %s", c->parquet_proto_path,
+                                  err.msg);
+                return;
+        }
+        c->proto_msgs = kco_calloc((size_t)l->n / 2, sizeof(*c->proto_msgs));
+        for (int i = 0; i < l->n; i += 2) {
+                c->proto_msgs[i / 2] = kco_proto_find(c->proto, l->v[i + 1], &err);
+                if (!c->proto_msgs[i / 2])
+                        kco_conf_errs_add(errs, "oss.parquet.protobuf.schema.class = \"%s\" (topic %s): %s",
+                                          l->v[i + 1], l->v[i], err.msg);
+        }
+}
+
+const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char *topic, const char **java_class) {
+        const kco_strlist_t *l = &c->parquet_proto_classes;
+        if (!c->proto_msgs)
+                return NULL;
+        for (int i = 0; i + 1 < l->n; i += 2)
+                if (!strcmp(l->v[i], topic)) {
+                        *java_class = l->v[i + 1];
+                        return c->proto_msgs[i / 2];
+                }
+        return NULL;
+}
+
 static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_errs_t *errs) {
         for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
                 if ((d->flags & KCO_CONF_REQUIRED) && !kco_props_get(given, d->name))
@@ -637,12 +716,15 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
         if (codec && kco_conf_avro_unavailable(codec))
                 kco_conf_errs_add(errs, "avro.codec = \"%s\": not available (the Avro C library here has no %s); use "
                                         "null, deflate or snappy", codec, codec);
-        if (c->compression != KCO_COMPRESS_NONE && (c->format == KCO_FORMAT_AVRO || c->format == KCO_FORMAT_PARQUET_AVRO))
+        if (c->compression != KCO_COMPRESS_NONE && (c->format == KCO_FORMAT_AVRO || c->format == KCO_FORMAT_PARQUET_AVRO ||
+                                                    c->format == KCO_FORMAT_PARQUET_JSON))
                 kco_conf_errs_add(errs, "oss.compression.type = \"%s\": compresses ByteArrayFormat and JsonFormat "
                                         "objects only; %s compresses inside the file (%s)",
                                   kco_conf_enum_name("oss.compression.type", c->compression),
-                                  c->format == KCO_FORMAT_AVRO ? "AvroFormat" : "ParquetAvroFormat",
+                                  kco_conf_enum_name("format.class", c->format),
                                   c->format == KCO_FORMAT_AVRO ? "avro.codec" : "oss.parquet.compression.codec");
+        if (c->format == KCO_FORMAT_PARQUET_JSON)
+                kco_conf_validate_proto(c, errs);
         const char *pcodec = kco_props_get(c->raw, "oss.parquet.compression.codec");
         if (pcodec && !strcasecmp(pcodec, "brotli"))
                 kco_conf_errs_add(errs, "oss.parquet.compression.codec = \"brotli\": not available (no brotli library "
@@ -693,6 +775,8 @@ void kco_conf_destroy(kco_conf_t *c) {
         kco_props_destroy(c->consumer);
         kco_props_destroy(c->producer);
         kco_props_destroy(c->raw);
+        kco_proto_destroy(c->proto);
+        free(c->proto_msgs);
         free(c);
 }
 

@@ -43,7 +43,7 @@ typedef struct kco_conf_enum_s {
 /* Converters (key.converter / value.converter). */
 enum { KCO_CONVERTER_BYTEARRAY, KCO_CONVERTER_STRING, KCO_CONVERTER_JSON, KCO_CONVERTER_AVRO };
 /* format.class */
-enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON, KCO_FORMAT_AVRO, KCO_FORMAT_PARQUET_AVRO };
+enum { KCO_FORMAT_BYTEARRAY, KCO_FORMAT_JSON, KCO_FORMAT_AVRO, KCO_FORMAT_PARQUET_AVRO, KCO_FORMAT_PARQUET_JSON };
 /* oss.parquet.compression.codec: Parquet's CompressionCodec numbers */
 enum { KCO_PARQUET_UNCOMPRESSED = 0, KCO_PARQUET_SNAPPY = 1, KCO_PARQUET_GZIP = 2, KCO_PARQUET_ZSTD = 6,
        KCO_PARQUET_LZ4_RAW = 7 };
@@ -102,6 +102,10 @@ typedef struct kco_conf_s {
         int parquet_codec;
         int64_t parquet_page_size;
         int64_t parquet_block_size;
+        kco_strlist_t parquet_proto_classes; /* oss.parquet.protobuf.schema.class: topic, class, topic, class... */
+        char *parquet_proto_path;            /* oss.parquet.protobuf.proto.path */
+        struct kco_proto_s *proto;           /* ParquetJsonFormat: the loaded .proto files (owned, immutable) */
+        const struct kco_proto_msg_s **proto_msgs; /* ParquetJsonFormat: the message of each topic, class pair */
         /* errors */
         int errors_tolerance;
         char *dlq_topic;
@@ -185,6 +189,9 @@ const kco_conf_def_t *kco_conf_def_find(const char *name);
 kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector,
                          kco_conf_errs_t *errs);
 void kco_conf_destroy(kco_conf_t *c);
+
+/* ParquetJsonFormat: the message for topic and its class name as configured (*java_class), or NULL. */
+const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char *topic, const char **java_class);
 
 /* Canonical name of an enum value of the row named key (e.g. "json"). */
 const char *kco_conf_enum_name(const char *key, int value);

@@ -8,7 +8,8 @@
 #                              on a fresh copy of its seed corpus
 #   tests/fuzz/run.sh build    build only
 #
-# All of src/**/*.c except src/worker/main.c is compiled once with
+# All of src/**/*.c except src/worker/main.c, plus the C code generated for
+# descriptor.proto (`make BUILD=build-fuzz gen`), is compiled once with
 # -fsanitize=fuzzer-no-link,address,undefined into build-fuzz/libkco.a, so a
 # new parser is covered by adding one tests/fuzz/fuzz_<name>.c (and, ideally, a
 # seed directory tests/fuzz/corpus/fuzz_<name>/ and a libFuzzer dictionary
@@ -35,7 +36,7 @@ secs=${FUZZ_SECONDS:-20}
 out=build-fuzz
 cc=${FUZZ_CC:-clang}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -D_GNU_SOURCE -pthread"
+cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -I$out/gen -D_GNU_SOURCE -pthread"
 libs=$(make -s --no-print-directory print-libs) # one list of libraries: the Makefile's
 
 if ! command -v "$cc" >/dev/null; then
@@ -50,6 +51,12 @@ if ! flock -n 9; then
         echo "  (waiting for another tests/fuzz/run.sh to finish)"
         flock 9
 fi
+# Generated sources (the C code for descriptor.proto) from the Makefile's rule.
+if ! make -s --no-print-directory BUILD="$out" gen; then
+        echo "FAIL fuzz build (make gen failed)"
+        exit 1
+fi
+
 # Different flags or compiler: start over.
 stamp="$cc $cflags $san"
 if [[ ! -e $out/flags || $(cat "$out/flags") != "$stamp" ]]; then
@@ -79,7 +86,8 @@ build_lib() {
         local s o changed=0
         local -a objs=()
         while IFS= read -r s; do
-                o=$out/obj/${s%.c}.o
+                o=$out/obj/${s#"$out"/}
+                o=${o%.c}.o
                 objs+=("$o")
                 if stale "$o" "${o%.o}.d" "$s"; then
                         mkdir -p "$(dirname "$o")"
@@ -89,7 +97,10 @@ build_lib() {
                                 -c "$s" -o "$o" || return 1
                         changed=1
                 fi
-        done < <(find src -name '*.c' ! -path src/worker/main.c | LC_ALL=C sort)
+        done < <({
+                find src -name '*.c' ! -path src/worker/main.c | LC_ALL=C sort
+                echo "$out/gen/google/protobuf/descriptor.pb-c.c"
+        })
         local list
         list=$(printf '%s\n' "${objs[@]}")
         if [[ $changed == 1 || ! -e $out/libkco.a || ! -e $out/libkco.list ||

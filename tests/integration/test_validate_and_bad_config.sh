@@ -15,10 +15,12 @@ connector_props "$dir/good.properties" topics=v flush.size=10 "store.url=file://
 grep -q 'OK: connector oss-sink' "$dir/good.out" || fail "no summary line: $(cat "$dir/good.out")"
 
 # every example file in the tree is a valid configuration (credentials from the environment; hadoop.conf.dir
-# pointed at examples/, which holds the example core-site.xml)
+# pointed at examples/, which holds the example core-site.xml, and the .proto directory at examples/proto)
 for ex in "$KCO_ROOT"/examples/*.properties; do
         [[ $ex == */worker.properties ]] && continue
-        sed "s|^hadoop.conf.dir=.*|hadoop.conf.dir=$KCO_ROOT/examples|" "$ex" >"$dir/${ex##*/}"
+        sed -e "s|^hadoop.conf.dir=.*|hadoop.conf.dir=$KCO_ROOT/examples|" \
+                -e "s|^oss.parquet.protobuf.proto.path=.*|oss.parquet.protobuf.proto.path=$KCO_ROOT/examples/proto|" \
+                "$ex" >"$dir/${ex##*/}"
         OSS_ACCESS_KEY_ID=id OSS_ACCESS_KEY_SECRET=secret AWS_ACCESS_KEY_ID=id AWS_SECRET_ACCESS_KEY=secret \
                 "$bin" validate "$KCO_ROOT/examples/worker.properties" "$dir/${ex##*/}" >"$dir/ex.out" 2>&1 ||
                 fail "validate rejected ${ex##*/}: $(cat "$dir/ex.out")"

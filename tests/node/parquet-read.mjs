@@ -25,7 +25,9 @@
 // JSON line per column chunk from DuckDB's parquet_metadata(): row_group_id,
 // path_in_schema, type, num_values, compression, encodings, stats_min
 // and stats_max (DuckDB's stats_min_value / stats_max_value), stats_null_count, and a first line {"row_groups": N,
-// "key_value": {...}} from parquet_kv_metadata().
+// "key_value": {...}} from parquet_kv_metadata(). --schema prints one line per schema element from DuckDB's
+// parquet_schema(), root first, depth-first: "name type repetition children converted_type logical field_id"
+// with "-" for what is absent (type of a group, repetition of the root, ...).
 // Exit status 2 on usage errors or an unreadable file.
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as arrow from 'apache-arrow';
@@ -36,7 +38,7 @@ const require = createRequire(import.meta.url);
 
 function usage(msg) {
   if (msg) process.stderr.write(`parquet-read: ${msg}\n`);
-  process.stderr.write('usage: node tests/node/parquet-read.mjs [--reader duckdb|wasm|both] FILE... | --meta FILE\n');
+  process.stderr.write('usage: node tests/node/parquet-read.mjs [--reader duckdb|wasm|both] FILE... | --meta FILE | --schema FILE\n');
   process.exit(2);
 }
 
@@ -166,12 +168,28 @@ async function duckMeta(file) {
   return lines;
 }
 
+async function duckSchema(file) {
+  const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const con = await inst.connect();
+  const q = file.replace(/'/g, "''");
+  const r = await con.runAndReadAll(`SELECT name, type, repetition_type, num_children::INTEGER, converted_type,
+      logical_type, field_id::INTEGER FROM parquet_schema('${q}')`);
+  return r.getRows().map((row) => row.map((v) => (v === null || v === undefined || v === '' ? '-' : String(v)))
+    .join(' '));
+}
+
 // ---- parquet-wasm + apache-arrow -------------------------------------------
 
 const MS_PER_DAY = 86400000;
 
-function fromArrow(v, type) {
+// arrow-rs reads an ENUM-annotated BYTE_ARRAY column (parquet-protobuf's enums) as Binary, DuckDB as a string:
+// the wasm side decodes the bytes of fields named like an ENUM column of the file (names from DuckDB's
+// parquet_schema) as UTF-8.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fromArrow(v, type, enumField) {
   if (v === null || v === undefined) return null;
+  if (enumField && (type.typeId === arrow.Type.Binary || type.typeId === arrow.Type.LargeBinary)) return utf8.decode(v);
   const T = arrow.Type;
   switch (type.typeId) {
     case T.Bool:
@@ -203,7 +221,7 @@ function fromArrow(v, type) {
       return int64(BigInt(Math.round(Number(v))));
     }
     case T.List: case T.LargeList: case T.FixedSizeList:
-      return Array.from(v, (x) => fromArrow(x, type.children[0].type));
+      return Array.from(v, (x) => fromArrow(x, type.children[0].type, enumField));
     case T.Map: {
       const entry = type.children[0].type;
       const kt = entry.children[0].type;
@@ -214,7 +232,7 @@ function fromArrow(v, type) {
     }
     case T.Struct: {
       const o = {};
-      for (const f of type.children) o[f.name] = fromArrow(v[f.name], f.type);
+      for (const f of type.children) o[f.name] = fromArrow(v[f.name], f.type, enumNames.has(f.name));
       return o;
     }
     default:
@@ -222,17 +240,28 @@ function fromArrow(v, type) {
   }
 }
 
-function wasmRows(files) {
+let enumNames = new Set();
+
+async function duckEnumNames(file) {
+  const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const con = await inst.connect();
+  const q = file.replace(/'/g, "''");
+  const r = await con.runAndReadAll(`SELECT name FROM parquet_schema('${q}') WHERE converted_type = 'ENUM'`);
+  return new Set(r.getRows().map((row) => row[0]));
+}
+
+async function wasmRows(files) {
   const pq = require('parquet-wasm');
   const out = [];
   for (const f of files) {
+    enumNames = await duckEnumNames(f);
     const wasmTable = pq.readParquet(new Uint8Array(fs.readFileSync(f)));
     const table = arrow.tableFromIPC(wasmTable.intoIPCStream());
     const fields = table.schema.fields;
     for (let i = 0; i < table.numRows; i++) {
       const row = table.get(i);
       const o = {};
-      for (const fld of fields) o[fld.name] = fromArrow(row[fld.name], fld.type);
+      for (const fld of fields) o[fld.name] = fromArrow(row[fld.name], fld.type, enumNames.has(fld.name));
       out.push(JSON.stringify(o));
     }
   }
@@ -248,6 +277,11 @@ if (args[0] === '--meta') {
   for (const l of await duckMeta(args[1])) process.stdout.write(`${l}\n`);
   process.exit(0);
 }
+if (args[0] === '--schema') {
+  if (args.length !== 2) usage('--schema takes one file');
+  for (const l of await duckSchema(args[1])) process.stdout.write(`${l}\n`);
+  process.exit(0);
+}
 if (args[0] === '--reader') {
   reader = args[1];
   args.splice(0, 2);
@@ -259,11 +293,11 @@ for (const f of args) if (!fs.existsSync(f)) usage(`no such file: ${f}`);
 let lines;
 try {
   if (reader === 'wasm') {
-    lines = wasmRows(args);
+    lines = await wasmRows(args);
   } else {
     lines = await duckRows(args);
     if (reader === 'both') {
-      const w = wasmRows(args);
+      const w = await wasmRows(args);
       for (let i = 0; i < Math.max(w.length, lines.length); i++) {
         if (w[i] !== lines[i]) {
           process.stderr.write(`parquet-read: the readers disagree at row ${i + 1}:\n  duckdb: ${lines[i]}\n  wasm:   ${w[i]}\n`);

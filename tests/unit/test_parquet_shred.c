@@ -17,6 +17,7 @@
 
 #include "core/kco_arena.h"
 #include "format/parquet/kco_pq_shred.h"
+#include "kco_test_pq.h"
 
 /* ---- schemas and values ---- */
 
@@ -111,60 +112,10 @@ static kco_value_t *C(const kco_schema_t *s, int n, ...) {
         return v;
 }
 
-/* ---- recorder ---- */
-
-typedef struct rec_s {
-        const kco_pq_column_desc_t *cols;
-        size_t ncols;
-        kco_buf_t col[16];
-        int puts, rows;
-} rec_t;
-
-static void rec_put(void *sink, size_t col, int def, int rep, const kco_pq_val_t *v) {
-        rec_t *r = sink;
-        assert_true(col < r->ncols);
-        assert_true(def <= r->cols[col].max_def && rep <= r->cols[col].max_rep);
-        assert_int_equal(v == NULL, def < r->cols[col].max_def);
-        char s[200];
-        kco_buf_t *b = &r->col[col];
-        if (b->len)
-                kco_buf_putc(b, ' ');
-        if (!v)
-                snprintf(s, sizeof(s), "%d:%d:-", def, rep);
-        else if (r->cols[col].physical == KCO_PQ_INT32)
-                snprintf(s, sizeof(s), "%d:%d:%d", def, rep, (int)v->i32);
-        else if (r->cols[col].physical == KCO_PQ_INT64)
-                snprintf(s, sizeof(s), "%d:%d:%lld", def, rep, (long long)v->i64);
-        else if (r->cols[col].physical == KCO_PQ_BYTE_ARRAY)
-                snprintf(s, sizeof(s), "%d:%d:%.*s", def, rep, (int)v->b.n, (const char *)v->b.p);
-        else
-                snprintf(s, sizeof(s), "%d:%d:?", def, rep);
-        kco_buf_puts(b, s);
-        r->puts++;
-}
-
-static void rec_end(void *sink) {
-        ((rec_t *)sink)->rows++;
-}
-
-static const kco_pq_sink_ops_t rec_ops = {rec_put, rec_end};
-
-static void rec_init(rec_t *r, const kco_pq_shred_t *sh) {
-        memset(r, 0, sizeof(*r));
-        r->cols = kco_pq_shred_columns(sh, &r->ncols);
-        assert_true(r->ncols <= 16);
-}
-
-static void rec_free(rec_t *r) {
-        for (size_t i = 0; i < 16; i++)
-                kco_buf_free(&r->col[i]);
-}
-
-static void expect_col(rec_t *r, size_t col, const char *want) {
-        const char *got = kco_buf_cstr(&r->col[col]);
-        if (strcmp(got, want))
-                fprintf(stderr, "column %zu: got \"%s\", want \"%s\"\n", col, got, want);
-        assert_string_equal(got, want);
+static void rec_init_sh(rec_t *r, const kco_pq_shred_t *sh) {
+        size_t n;
+        const kco_pq_column_desc_t *c = kco_pq_shred_columns(sh, &n);
+        rec_init(r, c, n);
 }
 
 static void shred_ok(kco_pq_shred_t *sh, rec_t *r, const kco_value_t *v) {
@@ -187,70 +138,6 @@ static kco_pq_shred_t *shredder(const kco_schema_t *s) {
 }
 
 /* ---- schema mapping ---- */
-
-static void render_elem(kco_buf_t *b, const kco_pq_schema_elem_t *e) {
-        static const char *const types[] = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
-                                            "FLBA"};
-        static const char *const cts[] = {"UTF8", "MAP", "MAP_KEY_VALUE", "LIST", "ENUM", "DECIMAL", "DATE",
-                                          "TIME_MILLIS", "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS",
-                                          "UINT_8", "UINT_16", "UINT_32", "UINT_64", "INT_8", "INT_16"};
-        char s[200];
-        kco_buf_puts(b, e->name);
-        kco_buf_puts(b, e->repetition == KCO_PQ_REQUIRED   ? " required"
-                        : e->repetition == KCO_PQ_OPTIONAL ? " optional"
-                        : e->repetition == KCO_PQ_REPEATED ? " repeated"
-                                                           : "");
-        if (e->type == KCO_PQ_UNSET) {
-                snprintf(s, sizeof(s), " group(%d)", (int)e->num_children);
-                kco_buf_puts(b, s);
-        } else {
-                kco_buf_putc(b, ' ');
-                kco_buf_puts(b, types[e->type]);
-                assert_int_equal(e->num_children, KCO_PQ_UNSET);
-        }
-        if (e->converted_type != KCO_PQ_UNSET) {
-                kco_buf_puts(b, " ct=");
-                kco_buf_puts(b, cts[e->converted_type]);
-        }
-        if (e->converted_type == KCO_PQ_CT_DECIMAL) {
-                snprintf(s, sizeof(s), "(%d,%d)", (int)e->scale, (int)e->precision);
-                kco_buf_puts(b, s);
-        } else {
-                assert_int_equal(e->scale, KCO_PQ_UNSET);
-                assert_int_equal(e->precision, KCO_PQ_UNSET);
-        }
-        const kco_pq_logical_t *l = &e->logical;
-        switch (l->kind) {
-        case KCO_PQ_LT_NONE:
-                break;
-        case KCO_PQ_LT_STRING:
-                kco_buf_puts(b, " lt=STRING");
-                break;
-        case KCO_PQ_LT_MAP:
-                kco_buf_puts(b, " lt=MAP");
-                break;
-        case KCO_PQ_LT_LIST:
-                kco_buf_puts(b, " lt=LIST");
-                break;
-        case KCO_PQ_LT_DATE:
-                kco_buf_puts(b, " lt=DATE");
-                break;
-        case KCO_PQ_LT_DECIMAL:
-                snprintf(s, sizeof(s), " lt=DECIMAL(%d,%d)", (int)l->scale, (int)l->precision);
-                kco_buf_puts(b, s);
-                break;
-        case KCO_PQ_LT_TIME:
-        case KCO_PQ_LT_TIMESTAMP:
-                snprintf(s, sizeof(s), " lt=%s(%s,%s)", l->kind == KCO_PQ_LT_TIME ? "TIME" : "TIMESTAMP",
-                         l->unit == KCO_PQ_UNIT_MILLIS ? "MILLIS" : "?", l->adjusted_to_utc ? "utc" : "local");
-                kco_buf_puts(b, s);
-                break;
-        default:
-                snprintf(s, sizeof(s), " lt=%d", l->kind);
-                kco_buf_puts(b, s);
-        }
-        kco_buf_putc(b, '\n');
-}
 
 static void expect_schema(const kco_pq_shred_t *sh, const char *want) {
         size_t n;
@@ -381,7 +268,7 @@ static void test_named_root_and_rejects(void **state) {
         expect_schema(sh, "io.confluent.connect.avro.ConnectDefault group(1)\nu optional group(2)\n"
                           "member0 optional INT32\nmember1 optional BYTE_ARRAY ct=UTF8 lt=STRING\n");
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(u, 1, C(un, 2, NUL(), S(un->fields[1].schema, "s"))));
         shred_ok(sh, &rc, C(u, 1, NUL()));
         expect_col(&rc, 0, "1:0:- 0:0:-");
@@ -401,7 +288,7 @@ static void test_flat_nulls(void **state) {
         finish(r);
         kco_pq_shred_t *sh = shredder(r);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 3, I(a, 1), NUL(), I(c, 5)));
         shred_ok(sh, &rc, C(r, 3, I(a, 2), S(b, "x"), NUL()));
         expect_col(&rc, 0, "0:0:1 0:0:2");
@@ -422,7 +309,7 @@ static void test_optional_struct(void **state) {
         finish(r);
         kco_pq_shred_t *sh = shredder(r);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 1, NUL()));
         shred_ok(sh, &rc, C(r, 1, C(st, 2, NUL(), I(y, 7))));
         shred_ok(sh, &rc, C(r, 1, C(st, 2, I(x, 3), I(y, 4))));
@@ -442,7 +329,7 @@ static void test_list(void **state) {
         finish(r);
         kco_pq_shred_t *sh = shredder(r);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 1, NUL()));
         shred_ok(sh, &rc, C(r, 1, C(l, 0)));
         shred_ok(sh, &rc, C(r, 1, C(l, 3, I(el, 1), NUL(), I(el, 3))));
@@ -463,7 +350,7 @@ static void test_list_of_structs(void **state) {
         finish(r);
         kco_pq_shred_t *sh = shredder(r);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 1, C(l, 2, C(st, 2, I(a, 1), S(b, "p")), C(st, 2, I(a, 2), NUL()))));
         shred_ok(sh, &rc, C(r, 1, C(l, 0)));
         expect_col(&rc, 0, "1:0:1 1:1:2 0:0:-");
@@ -487,7 +374,7 @@ static void test_map_of_lists(void **state) {
         assert_int_equal(nc, 2);
         expect_desc(&c[1], KCO_PQ_INT32, 4, 2, "m.key_value.value.list.element", 1, 0);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc,
                  C(r, 1, C(m, 3, S(k, "k1"), C(l, 2, I(el, 1), I(el, 2)), S(k, "k2"), NUL(), S(k, "k3"), C(l, 0))));
         shred_ok(sh, &rc, C(r, 1, NUL()));
@@ -515,7 +402,7 @@ static void test_nested_three_deep(void **state) {
         expect_desc(&c[0], KCO_PQ_INT32, 3, 0, "a.b.c", 1, 0);
         expect_desc(&c[1], KCO_PQ_INT32, 3, 3, "l.list.element.list.element.list.element", 1, 0);
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 2, NUL(), C(l1, 0)));
         shred_ok(sh, &rc, C(r, 2, C(as, 1, NUL()), C(l1, 0)));
         shred_ok(sh, &rc, C(r, 2, C(as, 1, C(bs, 1, NUL())), C(l1, 0)));
@@ -532,7 +419,7 @@ static void test_nested_three_deep(void **state) {
 
 static void expect_fail(kco_pq_shred_t *sh, const kco_value_t *v, const char *where) {
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         kco_err_t err;
         kco_err_clear(&err);
         assert_int_equal(kco_pq_shred_record(sh, &rec_ops, &rc, v, &err), -1);
@@ -569,7 +456,7 @@ static void test_mismatch_emits_nothing(void **state) {
         expect_fail(sh, NUL(), "null record");
         /* and a good record still goes through whole afterwards */
         rec_t rc;
-        rec_init(&rc, sh);
+        rec_init_sh(&rc, sh);
         shred_ok(sh, &rc, C(r, 5, I(a, 1), S(b, "x"), C(l, 1, I(el, 4)), NUL(), I(i8, -3)));
         expect_col(&rc, 0, "0:0:1");
         expect_col(&rc, 2, "2:0:4");

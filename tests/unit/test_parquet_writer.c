@@ -305,6 +305,7 @@ typedef struct flat_cfg_s {
         size_t rg_size;
         int nrows;
         int s_mod; /* distinct strings */
+        int dict_check;
 } flat_cfg_t;
 
 static int s_null(int i) { return i % 7 == 3; }
@@ -348,7 +349,8 @@ static kco_pq_writer_t *flat_writer(const flat_cfg_t *cfg) {
         };
         kco_pq_writer_opts_t o = {.codec = cfg->codec, .level = -1, .page_size = cfg->page_size,
                                   .row_group_size = cfg->rg_size, .dict_max_bytes = cfg->dict_max,
-                                  .dictionary = cfg->dictionary, .created_by = "kco test"};
+                                  .dictionary = cfg->dictionary, .dict_check = cfg->dict_check,
+                                  .created_by = "kco test"};
         /* the writer copies everything: the arrays above go out of scope */
         return kco_pq_writer_new(sc, 7, cols, F_N, &o);
 }
@@ -595,6 +597,11 @@ static void check_flat(const flat_cfg_t *cfg, const char *name, int want_groups_
                 }
                 walk_text(path, chunks, "b", 0, &wk);
                 assert_int_equal(wk.dict_pages + wk.dict_data, 0);
+                walk_text(path, chunks, "a", 0, &wk);
+                if (cfg->dict_check) /* unique values: the dictionary does not pay, the chunk is PLAIN */
+                        assert_int_equal(wk.dict_pages + wk.dict_data, 0);
+                else if (cfg->dictionary && cfg->dict_max >= 1 << 20)
+                        assert_int_equal(wk.dict_pages, ng);
                 free(got);
         }
         unlink(path);
@@ -631,6 +638,15 @@ static void test_flat_100k(void **state) {
         flat_cfg_t cfg = {.codec = KCO_PQ_CODEC_ZSTD, .dictionary = 1, .dict_max = 16 * 1024,
                           .page_size = 8192, .rg_size = 1 << 20, .nrows = 100000, .s_mod = 20000};
         check_flat(&cfg, "100k", 2);
+}
+
+static void test_flat_dict_check(void **state) {
+        (void)state;
+        /* parquet-java's first-page check: "s" (40 distinct strings) keeps its dictionary, "a" (all distinct) and
+         * "d" drop theirs */
+        flat_cfg_t cfg = {.codec = KCO_PQ_CODEC_SNAPPY, .dictionary = 1, .dict_max = 1 << 20, .page_size = 4096,
+                          .rg_size = 1 << 20, .nrows = 20000, .s_mod = 40, .dict_check = 1};
+        check_flat(&cfg, "check", 1);
 }
 
 static void test_zero_rows(void **state) {
@@ -981,7 +997,8 @@ static void test_speed(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_flat_matrix),   cmocka_unit_test(test_flat_one_row),
-                cmocka_unit_test(test_flat_100k),     cmocka_unit_test(test_zero_rows),
+                cmocka_unit_test(test_flat_100k),     cmocka_unit_test(test_flat_dict_check),
+                cmocka_unit_test(test_zero_rows),
                 cmocka_unit_test(test_stats_edges),   cmocka_unit_test(test_nested_matrix),
                 cmocka_unit_test(test_nested_small),  cmocka_unit_test(test_speed),
         };

@@ -18,33 +18,16 @@
 
 #include "record/kco_path.h"
 
-#define KCO_PQ_MAX_DEPTH 64
 #define KCO_PQ_DEFAULT_ROOT "io.confluent.connect.avro.ConnectDefault"
 #define KCO_PQ_DECIMAL_PRECISION "connect.decimal.precision"
 #define KCO_PQ_DECIMAL_PRECISION_DEFAULT 64 /* AvroData's */
-
-typedef struct kco_pq_slot_s {
-        size_t col;
-        int def, rep;
-        int has_value;
-        kco_pq_val_t v;
-} kco_pq_slot_t;
 
 struct kco_pq_shred_s {
         kco_schema_t *ref;
         const kco_schema_t *schema;
         char *root_name;
-        kco_pq_schema_elem_t *elems;
-        size_t nelems, capelems;
-        kco_pq_column_desc_t *cols;
-        size_t ncols, capcols;
-        /* building */
-        const char *stack[KCO_PQ_MAX_DEPTH];
-        int depth;
-        /* shredding */
-        kco_pq_slot_t *slots;
-        size_t nslots, capslots;
-        size_t cur; /* next column */
+        kco_pq_schema_t pq;
+        kco_pq_slots_t slots; /* of the record being shredded */
 };
 
 /* ---- schema ---- */
@@ -55,51 +38,9 @@ static const char *const kco_pq_members[KCO_PQ_MAX_MEMBERS] = {
         "member8", "member9", "member10", "member11", "member12", "member13", "member14", "member15",
 };
 
-static size_t kco_pq_elem_add(kco_pq_shred_t *sh, const char *name, int32_t repetition) {
-        if (sh->nelems == sh->capelems) {
-                sh->capelems = sh->capelems ? 2 * sh->capelems : 16;
-                sh->elems = kco_realloc(sh->elems, sh->capelems * sizeof(*sh->elems));
-        }
-        kco_pq_schema_elem_t *e = &sh->elems[sh->nelems];
-        kco_pq_schema_elem_init(e);
-        e->name = name;
-        e->repetition = repetition;
-        return sh->nelems++;
-}
-
-static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *name, int32_t repetition, int def,
-                        int rep, kco_err_t *err);
-
-static int kco_pq_push(kco_pq_shred_t *sh, const char *name, kco_err_t *err) {
-        if (sh->depth == KCO_PQ_MAX_DEPTH)
-                return kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: schema nested deeper than %d levels",
-                                   KCO_PQ_MAX_DEPTH);
-        sh->stack[sh->depth++] = name;
-        return 0;
-}
-
-static void kco_pq_leaf(kco_pq_shred_t *sh, kco_pq_schema_elem_t *e, int def, int rep) {
-        if (sh->ncols == sh->capcols) {
-                sh->capcols = sh->capcols ? 2 * sh->capcols : 8;
-                sh->cols = kco_realloc(sh->cols, sh->capcols * sizeof(*sh->cols));
-        }
-        kco_pq_column_desc_t *c = &sh->cols[sh->ncols++];
-        memset(c, 0, sizeof(*c));
-        c->physical = e->type;
-        c->type_length = e->type_length;
-        c->max_def = def;
-        c->max_rep = rep;
-        const char **path = kco_calloc((size_t)sh->depth, sizeof(*path));
-        memcpy(path, sh->stack, (size_t)sh->depth * sizeof(*path));
-        c->path = path;
-        c->npath = sh->depth;
-        c->stats_signed = e->type != KCO_PQ_BYTE_ARRAY && e->type != KCO_PQ_FIXED_LEN_BYTE_ARRAY;
-        c->stats_none = e->logical.kind == KCO_PQ_LT_DECIMAL;
-}
-
 static int kco_pq_build_primitive(kco_pq_shred_t *sh, const kco_schema_t *s, size_t i, int def, int rep,
                                   kco_err_t *err) {
-        kco_pq_schema_elem_t *e = &sh->elems[i];
+        kco_pq_schema_elem_t *e = &sh->pq.elems[i];
         switch (s->type) {
         case KCO_TYPE_INT8:
         case KCO_TYPE_INT16:
@@ -163,7 +104,7 @@ static int kco_pq_build_primitive(kco_pq_shred_t *sh, const kco_schema_t *s, siz
                 return kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: %s: no Parquet type for %s", e->name,
                                    kco_type_name(s->type));
         }
-        kco_pq_leaf(sh, e, def, rep);
+        kco_pq_schema_leaf(&sh->pq, i, def, rep);
         return 0;
 }
 
@@ -172,9 +113,9 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
                         int rep, kco_err_t *err) {
         if (repetition == KCO_PQ_OPTIONAL)
                 def++;
-        if (kco_pq_push(sh, name, err))
+        size_t i;
+        if (kco_pq_schema_push(&sh->pq, name, repetition, &i, err))
                 return -1;
-        size_t i = kco_pq_elem_add(sh, name, repetition);
         int rc = 0;
         switch (s->type) {
         case KCO_TYPE_STRUCT: {
@@ -192,7 +133,7 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
                                          "ParquetAvroFormat: %s: a struct without fields (an empty group)", name);
                         break;
                 }
-                sh->elems[i].num_children = (int32_t)s->nfields;
+                sh->pq.elems[i].num_children = (int32_t)s->nfields;
                 for (size_t f = 0; f < s->nfields && !rc; f++) {
                         const kco_schema_t *fs = s->fields[f].schema;
                         rc = kco_pq_build(sh, fs, is_union ? kco_pq_members[f] : s->fields[f].name,
@@ -203,31 +144,31 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
         case KCO_TYPE_ARRAY:
         case KCO_TYPE_MAP: {
                 int native = s->type == KCO_TYPE_MAP && kco_avro_map_is_native(s);
-                sh->elems[i].num_children = 1;
-                sh->elems[i].converted_type = native ? KCO_PQ_CT_MAP : KCO_PQ_CT_LIST;
-                sh->elems[i].logical.kind = native ? KCO_PQ_LT_MAP : KCO_PQ_LT_LIST;
+                sh->pq.elems[i].num_children = 1;
+                sh->pq.elems[i].converted_type = native ? KCO_PQ_CT_MAP : KCO_PQ_CT_LIST;
+                sh->pq.elems[i].logical.kind = native ? KCO_PQ_LT_MAP : KCO_PQ_LT_LIST;
                 const char *mid = native ? "key_value" : "list";
-                if (kco_pq_push(sh, mid, err)) {
+                size_t m;
+                if (kco_pq_schema_push(&sh->pq, mid, KCO_PQ_REPEATED, &m, err)) {
                         rc = -1;
                         break;
                 }
-                size_t m = kco_pq_elem_add(sh, mid, KCO_PQ_REPEATED);
                 if (s->type == KCO_TYPE_ARRAY) {
-                        sh->elems[m].num_children = 1;
+                        sh->pq.elems[m].num_children = 1;
                         rc = kco_pq_build(sh, s->value, "element",
                                           s->value->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, def + 1, rep + 1,
                                           err);
                 } else {
                         int kdef = def + 1;
                         if (!native) { /* AvroData's MapEntry record, a required list element */
-                                sh->elems[m].num_children = 1;
-                                if (kco_pq_push(sh, "element", err)) {
+                                sh->pq.elems[m].num_children = 1;
+                                if (kco_pq_schema_push(&sh->pq, "element", KCO_PQ_REQUIRED, &m, err)) {
+                                        kco_pq_schema_pop(&sh->pq);
                                         rc = -1;
                                         break;
                                 }
-                                m = kco_pq_elem_add(sh, "element", KCO_PQ_REQUIRED);
                         }
-                        sh->elems[m].num_children = 2;
+                        sh->pq.elems[m].num_children = 2;
                         rc = kco_pq_build(sh, s->key, "key", s->key->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED,
                                           kdef, rep + 1, err);
                         if (!rc)
@@ -235,27 +176,24 @@ static int kco_pq_build(kco_pq_shred_t *sh, const kco_schema_t *s, const char *n
                                                   s->value->optional ? KCO_PQ_OPTIONAL : KCO_PQ_REQUIRED, kdef,
                                                   rep + 1, err);
                         if (!native)
-                                sh->depth--;
+                                kco_pq_schema_pop(&sh->pq);
                 }
-                sh->depth--;
+                kco_pq_schema_pop(&sh->pq);
                 break;
         }
         default:
                 rc = kco_pq_build_primitive(sh, s, i, def, rep, err);
                 break;
         }
-        sh->depth--;
+        kco_pq_schema_pop(&sh->pq);
         return rc;
 }
 
 void kco_pq_shred_destroy(kco_pq_shred_t *sh) {
         if (!sh)
                 return;
-        for (size_t i = 0; i < sh->ncols; i++)
-                free((void *)sh->cols[i].path);
-        free(sh->cols);
-        free(sh->elems);
-        free(sh->slots);
+        kco_pq_schema_free(&sh->pq);
+        kco_pq_slots_free(&sh->slots);
         free(sh->root_name);
         kco_schema_unref(sh->ref);
         free(sh);
@@ -268,6 +206,7 @@ kco_pq_shred_t *kco_pq_shred_new(const kco_schema_t *schema, kco_err_t *err) {
                 return NULL;
         }
         kco_pq_shred_t *sh = kco_calloc(1, sizeof(*sh));
+        kco_pq_schema_init(&sh->pq, "ParquetAvroFormat");
         sh->ref = kco_schema_ref(schema->root);
         sh->schema = schema;
         sh->root_name = kco_strdup(schema->name ? schema->name : KCO_PQ_DEFAULT_ROOT);
@@ -277,8 +216,7 @@ kco_pq_shred_t *kco_pq_shred_new(const kco_schema_t *schema, kco_err_t *err) {
         else if (!schema->nfields)
                 rc = kco_err_set(err, KCO_ERR_DATA, 0, "ParquetAvroFormat: a record without fields");
         if (!rc) {
-                size_t root = kco_pq_elem_add(sh, sh->root_name, KCO_PQ_UNSET);
-                sh->elems[root].num_children = (int32_t)schema->nfields;
+                kco_pq_schema_root(&sh->pq, sh->root_name, (int32_t)schema->nfields);
                 for (size_t f = 0; f < schema->nfields && !rc; f++) {
                         const kco_schema_t *fs = schema->fields[f].schema;
                         rc = kco_pq_build(sh, fs, schema->fields[f].name,
@@ -293,13 +231,13 @@ kco_pq_shred_t *kco_pq_shred_new(const kco_schema_t *schema, kco_err_t *err) {
 }
 
 const kco_pq_schema_elem_t *kco_pq_shred_schema(const kco_pq_shred_t *sh, size_t *n) {
-        *n = sh->nelems;
-        return sh->elems;
+        *n = sh->pq.nelems;
+        return sh->pq.elems;
 }
 
 const kco_pq_column_desc_t *kco_pq_shred_columns(const kco_pq_shred_t *sh, size_t *n) {
-        *n = sh->ncols;
-        return sh->cols;
+        *n = sh->pq.ncols;
+        return sh->pq.cols;
 }
 
 const kco_schema_t *kco_pq_shred_connect_schema(const kco_pq_shred_t *sh) {
@@ -311,19 +249,6 @@ const kco_schema_t *kco_pq_shred_connect_schema(const kco_pq_shred_t *sh) {
 /* Where a value sits, for errors: value.address.zip, value.tags[2], value.attrs["k"]. */
 /* Data errors name where in the value they are. */
 #define kco_pq_bad(err, p, ...) kco_path_error(err, "ParquetAvroFormat", p, __VA_ARGS__)
-
-static kco_pq_slot_t *kco_pq_slot(kco_pq_shred_t *sh, size_t col, int def, int rep) {
-        if (sh->nslots == sh->capslots) {
-                sh->capslots = sh->capslots ? 2 * sh->capslots : 64;
-                sh->slots = kco_realloc(sh->slots, sh->capslots * sizeof(*sh->slots));
-        }
-        kco_pq_slot_t *sl = &sh->slots[sh->nslots++];
-        memset(sl, 0, sizeof(*sl));
-        sl->col = col;
-        sl->def = def;
-        sl->rep = rep;
-        return sl;
-}
 
 static size_t kco_pq_leaves(const kco_schema_t *s) {
         size_t n = 0;
@@ -341,12 +266,6 @@ static size_t kco_pq_leaves(const kco_schema_t *s) {
         }
 }
 
-/* Every leaf below s: one slot without a value. */
-static void kco_pq_absent(kco_pq_shred_t *sh, size_t nleaves, int def, int rep) {
-        for (size_t i = 0; i < nleaves; i++)
-                kco_pq_slot(sh, sh->cur++, def, rep);
-}
-
 static int kco_pq_is_null(const kco_value_t *v) {
         return !v || v->type == KCO_TYPE_NULL;
 }
@@ -358,7 +277,7 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
         if (kco_pq_is_null(v)) {
                 if (!s->optional)
                         return kco_pq_bad(err, p, "null for a required %s", kco_type_name(s->type));
-                kco_pq_absent(sh, kco_pq_leaves(s), def, rep);
+                kco_pq_slots_absent(&sh->slots, kco_pq_leaves(s), def, rep);
                 return 0;
         }
         if (v->type != s->type)
@@ -383,13 +302,13 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
         case KCO_TYPE_MAP: {
                 size_t n = v->u.c.n;
                 if (!n) {
-                        kco_pq_absent(sh, kco_pq_leaves(s), def, rep);
+                        kco_pq_slots_absent(&sh->slots, kco_pq_leaves(s), def, rep);
                         return 0;
                 }
-                size_t first = sh->cur;
+                size_t first = sh->slots.cur;
                 for (size_t i = 0; i < n; i++) {
                         int r = i ? rdepth + 1 : rep;
-                        sh->cur = first;
+                        sh->slots.cur = first;
                         if (s->type == KCO_TYPE_ARRAY) {
                                 kco_path_t here = {p, NULL, NULL, 0, i};
                                 if (kco_pq_shred(sh, s->value, &v->u.c.items[i], def + 1, r, rdepth + 1, &here, err))
@@ -412,7 +331,7 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
         default:
                 break;
         }
-        kco_pq_slot_t *sl = kco_pq_slot(sh, sh->cur++, def, rep);
+        kco_pq_slot_t *sl = kco_pq_slots_next(&sh->slots, def, rep);
         sl->has_value = 1;
         switch (s->type) {
         case KCO_TYPE_INT8:
@@ -450,8 +369,7 @@ static int kco_pq_shred(kco_pq_shred_t *sh, const kco_schema_t *s, const kco_val
 
 int kco_pq_shred_record(kco_pq_shred_t *sh, const kco_pq_sink_ops_t *ops, void *sink, const kco_value_t *v,
                         kco_err_t *err) {
-        sh->nslots = 0;
-        sh->cur = 0;
+        kco_pq_slots_reset(&sh->slots);
         if (kco_pq_is_null(v))
                 return kco_pq_bad(err, NULL, "a null record (tombstone) cannot be written to Parquet");
         if (v->type != KCO_TYPE_STRUCT)
@@ -466,15 +384,10 @@ int kco_pq_shred_record(kco_pq_shred_t *sh, const kco_pq_sink_ops_t *ops, void *
                         item = fs->default_value;
                 kco_path_t here = {NULL, s->fields[f].name, NULL, 0, 0};
                 if (kco_pq_shred(sh, fs, item, 0, 0, 0, &here, err)) {
-                        sh->nslots = 0;
+                        kco_pq_slots_reset(&sh->slots);
                         return -1;
                 }
         }
-        for (size_t i = 0; i < sh->nslots; i++) {
-                const kco_pq_slot_t *sl = &sh->slots[i];
-                ops->put(sink, sl->col, sl->def, sl->rep, sl->has_value ? &sl->v : NULL);
-        }
-        ops->end_row(sink);
-        sh->nslots = 0;
+        kco_pq_slots_emit(&sh->slots, ops, sink);
         return 0;
 }

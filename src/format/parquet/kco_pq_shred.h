@@ -39,15 +39,10 @@
 #include <stddef.h>
 
 #include "core/kco_err.h"
+#include "format/parquet/kco_pq_schema.h"
 #include "format/parquet/kco_pq_writer.h"
 #include "record/kco_schema.h"
 #include "record/kco_value.h"
-
-/* Where shredded slots go: the format fills these with kco_pq_put / kco_pq_end_row (sink = the writer). */
-typedef struct kco_pq_sink_ops_s {
-        void (*put)(void *sink, size_t col, int def, int rep, const kco_pq_val_t *v);
-        void (*end_row)(void *sink);
-} kco_pq_sink_ops_t;
 
 typedef struct kco_pq_shred_s kco_pq_shred_t;
 

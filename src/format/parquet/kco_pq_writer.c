@@ -9,6 +9,11 @@
  * reach page_size, and for repeated columns only before a slot with
  * repetition level 0, so every page starts a record.
  *
+ * Dictionary check (parquet-java's, at a chunk's first page): once a chunk's
+ * values reach one page (or at its end), a dictionary that does not make
+ * them smaller than PLAIN (dictionary bytes + bit-packed indices >= PLAIN
+ * bytes: unique ids, timestamps, measurements) is dropped and the whole
+ * chunk is written PLAIN.
  * Dictionary fallback: values put before the dictionary outgrew
  * dict_max_bytes have an index; a page whose values all have one is written
  * RLE_DICTIONARY, every later page PLAIN. The dictionary page (PLAIN) comes
@@ -53,13 +58,14 @@ typedef struct kco_pq_col_s {
         int64_t nulls;
         /* dictionary */
         int dict_on;         /* still taking new entries */
+        int dict_checked;    /* the first-page check is done */
         size_t dict_nvals;   /* values [0, dict_nvals) have an index */
         uint32_t *idx;
         size_t idx_cap;
         kco_buf_t dict_plain;
         kco_pq_dent_t *dent;
         size_t ndent, dent_cap;
-        uint32_t *ht; /* slots: entry + 1, 0 empty */
+        uint64_t *ht; /* slots: hash << 32 | (entry + 1); 0 empty */
         size_t ht_cap;
         /* statistics */
         int has_mm;
@@ -168,6 +174,7 @@ static void kco_pq_col_reset(kco_pq_col_t *c, int dictionary) {
         c->nslots = c->nvals = 0;
         c->nulls = 0;
         c->dict_on = dictionary && c->d.physical != KCO_PQ_BOOLEAN;
+        c->dict_checked = 0;
         c->dict_nvals = 0;
         c->dict_plain.len = 0;
         c->ndent = 0;
@@ -230,8 +237,25 @@ static void kco_pq_ht_grow(kco_pq_col_t *c) {
                 size_t s = c->dent[e].hash & (cap - 1);
                 while (c->ht[s])
                         s = (s + 1) & (cap - 1);
-                c->ht[s] = (uint32_t)e + 1;
+                c->ht[s] = (uint64_t)c->dent[e].hash << 32 | (e + 1);
         }
+}
+
+/* The first-page check (see the top): a dictionary that does not pay is dropped for the whole chunk. */
+static void kco_pq_dict_check(kco_pq_col_t *c) {
+        c->dict_checked = 1;
+        if (!c->dict_on || !c->nvals)
+                return;
+        size_t bits = (size_t)kco_pq_bit_width(c->ndent ? c->ndent - 1 : 0);
+        if (c->dict_plain.len + (c->nvals * bits + 7) / 8 < c->vals.len)
+                return;
+        c->dict_on = 0;
+        c->dict_nvals = 0;
+        c->dict_plain.len = 0;
+        c->ndent = 0;
+        free(c->ht);
+        c->ht = NULL;
+        c->ht_cap = 0;
 }
 
 /* The index of key p/n (plain: its PLAIN encoding, plen bytes), added if new; -1 when the dictionary
@@ -243,9 +267,12 @@ static int64_t kco_pq_dict_find(kco_pq_col_t *c, size_t max_bytes, const void *p
         uint32_t h = kco_pq_hash(p, n);
         size_t s = h & (c->ht_cap - 1);
         while (c->ht[s]) {
-                const kco_pq_dent_t *e = &c->dent[c->ht[s] - 1];
-                if (e->hash == h && e->len == n && memcmp(c->dict_plain.data + e->off, p, n) == 0)
-                        return (int64_t)(c->ht[s] - 1);
+                if ((uint32_t)(c->ht[s] >> 32) == h) {
+                        size_t ix = (size_t)(uint32_t)c->ht[s] - 1;
+                        const kco_pq_dent_t *e = &c->dent[ix];
+                        if (e->len == n && memcmp(c->dict_plain.data + e->off, p, n) == 0)
+                                return (int64_t)ix;
+                }
                 s = (s + 1) & (c->ht_cap - 1);
         }
         if (c->dict_plain.len + plen > max_bytes)
@@ -259,7 +286,7 @@ static int64_t kco_pq_dict_find(kco_pq_col_t *c, size_t max_bytes, const void *p
         e->len = (uint32_t)n;
         e->hash = h;
         kco_buf_append(&c->dict_plain, plain, plen);
-        c->ht[s] = (uint32_t)c->ndent + 1;
+        c->ht[s] = (uint64_t)h << 32 | (c->ndent + 1);
         return (int64_t)c->ndent++;
 }
 
@@ -372,6 +399,8 @@ void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_v
                 }
         }
         c->nvals++;
+        if (!c->dict_checked && c->vals.len >= w->o.page_size && w->o.dict_check)
+                kco_pq_dict_check(c);
         if (!c->d.stats_none)
                 kco_pq_stats_put(c, v);
 }
@@ -385,7 +414,7 @@ size_t kco_pq_buffered(const kco_pq_writer_t *w) {
         for (size_t i = 0; i < w->ncols; i++) {
                 const kco_pq_col_t *c = &w->cols[i];
                 n += c->rep.len + c->def.len + c->vals.len + c->dict_plain.len + c->dict_nvals * sizeof(uint32_t) +
-                     c->ndent * sizeof(kco_pq_dent_t) + c->ht_cap * sizeof(uint32_t) + c->bmin.len + c->bmax.len;
+                     c->ndent * sizeof(kco_pq_dent_t) + c->ht_cap * sizeof(*c->ht) + c->bmin.len + c->bmax.len;
         }
         return n;
 }
@@ -561,6 +590,8 @@ static int kco_pq_write_chunk(kco_pq_writer_t *w, kco_pq_col_t *c, kco_pq_chunk_
         int64_t dict_off = -1, data_off = -1;
         int used_dict = 0, used_plain = 0;
         const uint8_t *def = (const uint8_t *)c->def.data, *rep = (const uint8_t *)c->rep.data;
+        if (!c->dict_checked && w->o.dict_check)
+                kco_pq_dict_check(c);
 
         /* page boundaries first: the dictionary page is written only if a page uses it */
         size_t slot = 0, val = 0, voff = 0;

@@ -42,6 +42,7 @@ typedef struct kco_pq_writer_opts_s {
         size_t row_group_size; /* a row group is emitted once its buffered data reaches this (oss.parquet.block.size) */
         size_t dict_max_bytes; /* a column's dictionary beyond this falls back to PLAIN for the rest of the chunk */
         int dictionary;        /* 0: PLAIN only */
+        int dict_check;        /* 1: parquet-java's first-page check drops a dictionary that does not pay */
         const char *created_by;
 } kco_pq_writer_opts_t;
 
