@@ -263,6 +263,23 @@ static const char *pj_int_name(kco_proto_type_t t) {
         }
 }
 
+/* The common case: a JSON integer of at most 18 digits (no leading zeros: the JSON grammar). */
+static int pj_small_int(const kco_json_node_t *j, int *neg, uint64_t *mag) {
+        if (j->kind != KCO_JSON_NUMBER || !(j->flags & KCO_JSON_INTEGRAL) || j->len > 19)
+                return -1;
+        const char *p = j->p, *e = j->p + j->len;
+        *neg = *p == '-';
+        p += *neg;
+        if (e - p > 18)
+                return -1;
+        uint64_t v = 0;
+        for (; p < e; p++)
+                v = v * 10 + (uint64_t)(*p - '0');
+        *neg = *neg && v; /* -0 is 0 */
+        *mag = v;
+        return 0;
+}
+
 static int pj_integer(pj_ctx_t *c, kco_proto_type_t t, const kco_json_node_t *j, const kco_path_t *path,
                       kco_value_t *out) {
         char sb[PJ_SHOW_CAP];
@@ -270,7 +287,7 @@ static int pj_integer(pj_ctx_t *c, kco_proto_type_t t, const kco_json_node_t *j,
         const char *p = pj_text(j, &n);
         int neg = 0;
         uint64_t mag = 0;
-        int rc = p ? pj_dec_int(p, n, &neg, &mag) : PJ_NOTNUM;
+        int rc = !pj_small_int(j, &neg, &mag) ? PJ_OK : p ? pj_dec_int(p, n, &neg, &mag) : PJ_NOTNUM;
         switch (t) {
         case KCO_PROTO_INT32:
         case KCO_PROTO_SINT32:
@@ -316,6 +333,36 @@ static int pj_is(const kco_json_node_t *j, const char *s) {
         return j->kind == KCO_JSON_STRING && j->len == n && !memcmp(j->p, s, n);
 }
 
+/* Clinger's fast path: a JSON number without an exponent, of at most 15 significant digits and 22 fraction
+ * digits, is its digits (exact in a double) divided by an exact power of ten: one correctly rounded operation,
+ * the same double strtod gives. -1 for anything else. */
+static int pj_fast_real(const kco_json_node_t *j, double *out) {
+        static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        if (j->kind != KCO_JSON_NUMBER)
+                return -1;
+        const char *p = j->p, *e = j->p + j->len;
+        int neg = *p == '-', digits = 0, frac = -1;
+        uint64_t m = 0;
+        for (p += neg; p < e; p++) {
+                if (*p == '.') {
+                        frac = 0;
+                        continue;
+                }
+                if (*p < '0' || *p > '9')
+                        return -1; /* an exponent */
+                if (m || *p != '0')
+                        digits++;
+                m = m * 10 + (uint64_t)(*p - '0');
+                frac += frac >= 0;
+        }
+        if (digits > 15 || frac > 22)
+                return -1;
+        double v = frac > 0 ? (double)m / pow10[frac] : (double)m;
+        *out = neg ? -v : v;
+        return 0;
+}
+
 /* float (f32) or double: a number, a numeric string, or "NaN", "Infinity", "-Infinity". Doubles go through
  * strtod (correctly rounded, as BigDecimal.doubleValue); floats through double first, as JsonFormat does. */
 static int pj_real(pj_ctx_t *c, int f32, const kco_json_node_t *j, const kco_path_t *path, kco_value_t *out) {
@@ -333,6 +380,9 @@ static int pj_real(pj_ctx_t *c, int f32, const kco_json_node_t *j, const kco_pat
                 v = INFINITY;
         } else if (pj_is(j, "-Infinity")) {
                 v = -INFINITY;
+        } else if (!pj_fast_real(j, &v)) {
+                if (f32)
+                        v = pj_to_float(v); /* at most 15 digits: within float's range or rounding to its max */
         } else {
                 if (pj_dec_scan(p, n, &d))
                         return kco_path_error(c->err, PJ_WHO, path, "Not a %s value: %s", what, pj_show(sb, j));

@@ -15,6 +15,7 @@
  * b"..", NULL null, ARRAY [..], STRUCT {..}. JSON in the tests is written
  * with ' for " (see q()).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -327,6 +328,53 @@ static void test_int64_extremes(void **state) {
         ALL_FAIL("'fUint32':4294967296", "Out of range uint32 value: 4294967296");
         ALL_FAIL("'fFixed32':-1", "Out of range uint32 value: -1");
         ALL_FAIL("'fUint32':-0.5", "Not an uint32 value: -0.5");
+}
+
+/* Numbers as JSON numbers and as strings (the fast and the general paths) give strtod's double and the exact
+ * integer, over random decimals of 1..20 digits with and without fractions and exponents. */
+static void test_numbers_match_strtod(void **state) {
+        (void)state;
+        uint64_t x = 0x9E3779B97F4A7C15ULL;
+        for (int i = 0; i < 20000; i++) {
+                char num[64], json[128];
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                int nd = 1 + (int)(x % 20), point = (int)((x >> 8) % (nd + 2)), o = 0;
+                if ((x >> 16) & 1)
+                        num[o++] = '-';
+                for (int d = 0; d < nd; d++) {
+                        if (d == point && d)
+                                num[o++] = '.';
+                        num[o++] = (char)('0' + (d == 0 && nd > 1 && point != 1 ? 1 + (x >> (20 + d)) % 9
+                                                                                   : (x >> (3 * d + 5)) % 10));
+                }
+                if (((x >> 40) & 7) == 0)
+                        o += snprintf(num + o, sizeof(num) - (size_t)o, "e%d", (int)((x >> 44) % 40) - 20);
+                num[o] = '\0';
+                double want = strtod(num, NULL);
+                for (int quoted = 0; quoted < 2; quoted++) {
+                        snprintf(json, sizeof(json), quoted ? "'fDouble':'%s'" : "'fDouble':%s", num);
+                        if (parse_all(json))
+                                fail_msg("%s: %s", json, err.msg);
+                        if (item(TP_ALL_F_DOUBLE)->u.d != want || signbit(item(TP_ALL_F_DOUBLE)->u.d) != signbit(want))
+                                fail_msg("%s: %.17g, strtod %.17g", json, item(TP_ALL_F_DOUBLE)->u.d, want);
+                        snprintf(json, sizeof(json), quoted ? "'fFloat':'%s'" : "'fFloat':%s", num);
+                        if (fabs(want) < 1e38) {
+                                if (parse_all(json))
+                                        fail_msg("%s: %s", json, err.msg);
+                                assert_true(item(TP_ALL_F_FLOAT)->u.d == (double)(float)want);
+                        }
+                        long long ll;
+                        char *end;
+                        errno = 0;
+                        ll = strtoll(num, &end, 10);
+                        if (!*end && !errno) {
+                                snprintf(json, sizeof(json), quoted ? "'fInt64':'%s'" : "'fInt64':%s", num);
+                                if (parse_all(json))
+                                        fail_msg("%s: %s", json, err.msg);
+                                assert_int_equal(item(TP_ALL_F_INT64)->u.i, ll);
+                        }
+                }
+        }
 }
 
 static void test_floats(void **state) {
@@ -828,6 +876,7 @@ int main(void) {
                 cmocka_unit_test(test_duration),
                 cmocka_unit_test(test_wrappers_and_field_mask),
                 cmocka_unit_test(test_depth),
+                cmocka_unit_test(test_numbers_match_strtod),
                 cmocka_unit_test(test_invalid_json),
                 cmocka_unit_test(test_error_text_clipping),
                 cmocka_unit_test(test_reuse_and_arena),

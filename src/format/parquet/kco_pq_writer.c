@@ -384,12 +384,15 @@ void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_v
                 plain = c->vals.data + at;
                 key = plain;
         }
+        int fresh = 1; /* a value the statistics have not seen: a repeat of a dictionary entry has been */
         if (c->dict_on) {
+                size_t before = c->ndent;
                 int64_t ix = kco_pq_dict_find(c, w->o.dict_max_bytes, c->vals.data + at + (plen - klen), klen,
                                               plain, plen);
                 if (ix < 0) {
                         c->dict_on = 0; /* from here on PLAIN */
                 } else {
+                        fresh = c->ndent != before;
                         if (c->nvals == c->idx_cap) {
                                 c->idx_cap = c->idx_cap ? c->idx_cap * 2 : 1024;
                                 c->idx = kco_realloc(c->idx, c->idx_cap * sizeof(*c->idx));
@@ -401,7 +404,7 @@ void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_v
         c->nvals++;
         if (!c->dict_checked && c->vals.len >= w->o.page_size && w->o.dict_check)
                 kco_pq_dict_check(c);
-        if (!c->d.stats_none)
+        if (fresh && !c->d.stats_none)
                 kco_pq_stats_put(c, v);
 }
 
