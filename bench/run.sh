@@ -200,6 +200,9 @@ kcat_pj_s=$(calc "$(now)-$t0")
 export EXTRA="oss.parquet.protobuf.schema.class=bench-pj,$pj_class
 oss.parquet.protobuf.proto.path=$PWD/bench/proto"
 read -r pj_wall pj_s pj_rss < <(TOPIC=bench-pj best_of bench-pj parquet-json string)
+EXTRA="$EXTRA
+tasks.max=2"
+read -r pj2_wall pj2_s pj2_rss < <(TOPIC=bench-pj best_of bench-pj2 parquet-json string)
 unset EXTRA
 pj_recs=$(sed -n 's/.*] File [^ ]* committed (\([0-9]*\) records.*/\1/p' "$work/bench-pj-1.log" | awk '{ n += $1 } END { print n }')
 printf '%-34s %8.2f s %12s rec/s %8s MB/s\n' "kcat -C JSON (click) to /dev/null" "$kcat_pj_s" \
@@ -208,6 +211,9 @@ printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat  (%s records w
   "ours StringConverter -> ParquetJson" "$pj_s" "$(calc "int($RECORDS/$pj_s)")" \
   "$(calc "round($pj_bytes/1e6/$pj_s,1)")" "$(calc "round($pj_rss/1024,1)")" "$(calc "$kcat_pj_s/$pj_s")" "$pj_recs" \
   "$pj_wall"
+printf '%-34s %8.2f s %12s rec/s %8s MB/s %8s MB RSS   %.2fx kcat  (tasks.max=2; wall incl. join %.2f s)\n' \
+  "ours StringConverter -> ParquetJson" "$pj2_s" "$(calc "int($RECORDS/$pj2_s)")" \
+  "$(calc "round($pj_bytes/1e6/$pj2_s,1)")" "$(calc "round($pj2_rss/1024,1)")" "$(calc "$kcat_pj_s/$pj2_s")" "$pj2_wall"
 
 # ---- object store: one 64 MiB object through our store vs curl, to the same S3 server (s3rver, SigV4) ----
 mkfifo "$work/s3.in"
@@ -235,7 +241,7 @@ P
 best_put() { # label command...
   local best=999 t0 t1 s r
   for r in $(seq "$RUNS"); do
-    t0=$(now); "$@" >/dev/null || { echo "bench: $1 failed" >&2; exit 1; }; t1=$(now)
+    t0=$(now); "$@" >/dev/null 2>>"$work/best_put.log" || { echo "bench: $1 failed" >&2; tail -5 "$work/best_put.log" >&2; exit 1; }; t1=$(now)
     s=$(calc "$t1-$t0"); [ "$(calc "int($s < $best)")" = 1 ] && best=$s
   done
   echo "$best"

@@ -13,7 +13,9 @@
  * values reach one page (or at its end), a dictionary that does not make
  * them smaller than PLAIN (dictionary bytes + bit-packed indices >= PLAIN
  * bytes: unique ids, timestamps, measurements) is dropped and the whole
- * chunk is written PLAIN.
+ * chunk is written PLAIN. The same test runs once earlier, after
+ * KCO_PQ_DICT_EARLY values, so that columns of unique values stop hashing
+ * (and missing the cache) long before a page is full.
  * Dictionary fallback: values put before the dictionary outgrew
  * dict_max_bytes have an index; a page whose values all have one is written
  * RLE_DICTIONARY, every later page PLAIN. The dictionary page (PLAIN) comes
@@ -31,6 +33,8 @@
 
 #include "core/kco_mem.h"
 #include "format/parquet/kco_pq_encode.h"
+
+#define KCO_PQ_DICT_EARLY 1024
 
 /* One dictionary entry: where its key bytes sit in dict_plain. */
 typedef struct kco_pq_dent_s {
@@ -241,9 +245,10 @@ static void kco_pq_ht_grow(kco_pq_col_t *c) {
         }
 }
 
-/* The first-page check (see the top): a dictionary that does not pay is dropped for the whole chunk. */
-static void kco_pq_dict_check(kco_pq_col_t *c) {
-        c->dict_checked = 1;
+/* The first-page check (see the top): a dictionary that does not pay is dropped for the whole chunk. final:
+ * the check at the first page (else the early one, after which the first-page one still comes). */
+static void kco_pq_dict_check(kco_pq_col_t *c, int final) {
+        c->dict_checked = final;
         if (!c->dict_on || !c->nvals)
                 return;
         size_t bits = (size_t)kco_pq_bit_width(c->ndent ? c->ndent - 1 : 0);
@@ -402,8 +407,8 @@ void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_v
                 }
         }
         c->nvals++;
-        if (!c->dict_checked && c->vals.len >= w->o.page_size && w->o.dict_check)
-                kco_pq_dict_check(c);
+        if (!c->dict_checked && w->o.dict_check && (c->vals.len >= w->o.page_size || c->nvals == KCO_PQ_DICT_EARLY))
+                kco_pq_dict_check(c, c->vals.len >= w->o.page_size);
         if (fresh && !c->d.stats_none)
                 kco_pq_stats_put(c, v);
 }
@@ -594,7 +599,7 @@ static int kco_pq_write_chunk(kco_pq_writer_t *w, kco_pq_col_t *c, kco_pq_chunk_
         int used_dict = 0, used_plain = 0;
         const uint8_t *def = (const uint8_t *)c->def.data, *rep = (const uint8_t *)c->rep.data;
         if (!c->dict_checked && w->o.dict_check)
-                kco_pq_dict_check(c);
+                kco_pq_dict_check(c, 1);
 
         /* page boundaries first: the dictionary page is written only if a page uses it */
         size_t slot = 0, val = 0, voff = 0;
