@@ -23,7 +23,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_COMMON) -I$(BUILD)/gen
-LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -llz4 -ljansson -lexpat -lz -lzstd -lprotobuf-c -lpthread -lm
+LIBS := -lrdkafka -lcurl -lcrypto -lavro -lsnappy -llz4 -ljansson -lexpat -lz -lzstd -lprotobuf-c -licui18n -licuuc -licudata -lpthread -lm
 
 # C code for google/protobuf/descriptor.proto (protobuf-c), generated at build
 # time into $(BUILD)/gen: the protobuf schema loader decodes FileDescriptorSets

@@ -22,6 +22,7 @@ PACKAGES=(
         protobuf-c-compiler libprotobuf-c-dev  # protoc-c (build: C code for descriptor.proto), its runtime library
         libprotobuf-dev                        # descriptor.proto and the well-known .proto files protoc imports
         time zstd gzip openssl                 # bench (peak RSS), test readers, test certificates
+        libicu-dev                             # time zones and locale month / weekday names (time-based partitioners)
         libcmocka-dev                          # unit tests
         clang libclang-rt-14-dev               # libFuzzer, ASan/UBSan
         kcat                                   # produce / inspect in tests

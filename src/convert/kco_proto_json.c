@@ -22,6 +22,7 @@
  * the arenas per record, or recurse deeper than the DOM's 100 levels.
  */
 #include "convert/kco_proto_json.h"
+#include "core/kco_date.h"
 
 #include <float.h>
 #include <math.h>
@@ -825,16 +826,6 @@ static int pj_nanos(const char *p, size_t n, size_t *i, int32_t *nanos) {
         return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t pj_days(int y, int m, int d) {
-        y -= m <= 2;
-        int64_t era = (y >= 0 ? y : y - 399) / 400;
-        int64_t yoe = y - era * 400;
-        int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
-}
-
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM), within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
 static int pj_parse_timestamp(const char *p, size_t n, int64_t *secs, int32_t *nanos) {
         static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -868,7 +859,7 @@ static int pj_parse_timestamp(const char *p, size_t n, int64_t *secs, int32_t *n
         }
         if (i != n)
                 return -1;
-        *secs = pj_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+        *secs = kco_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
         return *secs < PJ_TS_MIN || *secs > PJ_TS_MAX ? -1 : 0;
 }
 

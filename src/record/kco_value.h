@@ -43,4 +43,9 @@ struct kco_value_s {
         } u;
 };
 
+/* The value at a dotted path below v ("a.b.c"): a struct's field by name, a map's entry by string key (a
+ * schemaless JSON object). NULL when a step does not exist, with *why saying which ("no field b in a") in
+ * why[0..n). A null on the way is returned as that null value. */
+const kco_value_t *kco_value_lookup(const kco_value_t *v, const char *path, char *why, size_t n);
+
 #endif

@@ -4,13 +4,14 @@
  *
  * For each assigned partition: one record counter across all its open files
  * (one file per encoded partition). Before a record is written, the files
- * rotate if rotate.interval.ms is set and the record's timestamp is that far
+ * rotate if rotate.interval.ms is set and the record's time (the time-based
+ * partitioners' timestamp.extractor, else the Kafka timestamp) is that far
  * past the first record of the files or its encoded partition differs from
  * the previous record's; after it is written they rotate when the counter
  * reaches flush.size. Rotation commits ALL open files of the partition, then
  * marks last offset + 1 ready to commit to Kafka. Every decision depends on
- * the records only, so a replay from the committed offset rebuilds the same
- * objects under the same keys.
+ * the records only (timestamp.extractor=Wallclock excepted), so a replay from
+ * the committed offset rebuilds the same objects under the same keys.
  *
  * Task thread only. Must never: commit a file partially, mark an offset ready
  * before its files are committed.
@@ -327,12 +328,13 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         }
 
         s->enc.len = 0;
-        if (kco_partitioner_encode(s->pt, rec, &s->enc, err))
+        int64_t ts = -1; /* the record's time: the time-based partitioners' extractor, else the Kafka timestamp */
+        if (kco_partitioner_encode(s->pt, rec, &s->enc, &ts, err))
                 return -1;
         const char *encoded = kco_buf_cstr(&s->enc);
 
-        if (t->count > 0 && c->rotate_interval_ms > 0 && rec->timestamp >= 0 &&
-            (rec->timestamp - t->base_ts >= c->rotate_interval_ms || strcmp(encoded, t->cur_encoded))) {
+        if (t->count > 0 && c->rotate_interval_ms > 0 && ts >= 0 &&
+            (ts - t->base_ts >= c->rotate_interval_ms || strcmp(encoded, t->cur_encoded))) {
                 if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.interval.ms", err))
                         return -1;
         }
@@ -363,7 +365,7 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 return -1;
         }
         if (t->count++ == 0)
-                t->base_ts = rec->timestamp;
+                t->base_ts = ts;
         if (!t->schema && schema && !tombstone)
                 t->schema = kco_schema_ref(schema);
         if (!t->cur_encoded || strcmp(t->cur_encoded, encoded)) {

@@ -18,6 +18,7 @@
 
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
+#include "partition/kco_time.h"
 #include "record/kco_proto.h"
 
 #define OFF(f) offsetof(kco_conf_t, f)
@@ -85,6 +86,34 @@ static const kco_conf_enum_t partitioner_enums[] = {
         {"io.confluent.connect.storage.partitioner.DefaultPartitioner", KCO_PARTITIONER_DEFAULT, 0},
         {"DefaultPartitioner", KCO_PARTITIONER_DEFAULT, 1},
         {"default", KCO_PARTITIONER_DEFAULT, 1},
+        {"io.confluent.connect.storage.partitioner.FieldPartitioner", KCO_PARTITIONER_FIELD, 0},
+        {"FieldPartitioner", KCO_PARTITIONER_FIELD, 1},
+        {"field", KCO_PARTITIONER_FIELD, 1},
+        {"io.confluent.connect.storage.partitioner.TimeBasedPartitioner", KCO_PARTITIONER_TIME, 0},
+        {"TimeBasedPartitioner", KCO_PARTITIONER_TIME, 1},
+        {"time", KCO_PARTITIONER_TIME, 1},
+        {"io.confluent.connect.storage.partitioner.DailyPartitioner", KCO_PARTITIONER_DAILY, 0},
+        {"DailyPartitioner", KCO_PARTITIONER_DAILY, 1},
+        {"daily", KCO_PARTITIONER_DAILY, 1},
+        {"io.confluent.connect.storage.partitioner.HourlyPartitioner", KCO_PARTITIONER_HOURLY, 0},
+        {"HourlyPartitioner", KCO_PARTITIONER_HOURLY, 1},
+        {"hourly", KCO_PARTITIONER_HOURLY, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t extractor_enums[] = {
+        {"Wallclock", KCO_TS_WALLCLOCK, 0},
+        {"io.confluent.connect.storage.partitioner.TimeBasedPartitioner$WallclockTimestampExtractor",
+         KCO_TS_WALLCLOCK, 1},
+        {"wallclock", KCO_TS_WALLCLOCK, 1},
+        {"Record", KCO_TS_RECORD, 0},
+        {"io.confluent.connect.storage.partitioner.TimeBasedPartitioner$RecordTimestampExtractor", KCO_TS_RECORD,
+         1},
+        {"record", KCO_TS_RECORD, 1},
+        {"RecordField", KCO_TS_RECORD_FIELD, 0},
+        {"io.confluent.connect.storage.partitioner.TimeBasedPartitioner$RecordFieldTimestampExtractor",
+         KCO_TS_RECORD_FIELD, 1},
+        {"recordfield", KCO_TS_RECORD_FIELD, 1},
         {NULL, 0, 0},
 };
 
@@ -180,9 +209,10 @@ const kco_conf_def_t kco_conf_defs[] = {
          "Records of one Kafka partition after which its open files are committed. A file holds at most this "
          "many records."},
         {"rotate.interval.ms", KCO_CONF_LONG, OFF(rotate_interval_ms), "-1", -1, INT64_MAX, NULL, 0, C,
-         "Commit open files when a record's timestamp is this far past the first record of the files "
-         "(Kafka record timestamps; deterministic). -1 disables. Unlike the Java connector this also works with "
-         "the default partitioner."},
+         "Commit open files when a record's time is this far past the first record of the files, or when its "
+         "encoded partition differs from the previous record's. The time is the timestamp.extractor's with the "
+         "time-based partitioners, else the Kafka record timestamp (deterministic, unless Wallclock). -1 "
+         "disables. Unlike the Java connector this also works with the other partitioners."},
         {"behavior.on.null.values", KCO_CONF_ENUM, OFF(null_behavior), "ignore", 0, 0, null_enums, 0, C,
          "What a record with a null value (a tombstone) does: ignore (skipped, logged at debug level), fail (the "
          "task stops before it) or write (JsonFormat writes null, ByteArrayFormat an empty value)."},
@@ -333,7 +363,32 @@ const kco_conf_def_t kco_conf_defs[] = {
         /* Partitioner */
         {"partitioner.class", KCO_CONF_ENUM, OFF(partitioner),
          "io.confluent.connect.storage.partitioner.DefaultPartitioner", 0, 0, partitioner_enums, 0, P,
-         "How records map to directories. DefaultPartitioner: partition=<kafka partition>."},
+         "How records map to directories. DefaultPartitioner: partition=<kafka partition>. FieldPartitioner: "
+         "<field>=<value> for each of partition.field.name, joined by directory.delim. TimeBasedPartitioner: the "
+         "start of the record's time bucket (partition.duration.ms, in timezone) formatted with path.format. "
+         "DailyPartitioner: 'year'=YYYY/'month'=MM/'day'=dd; HourlyPartitioner: .../'hour'=HH."},
+        {"partition.field.name", KCO_CONF_LIST, OFF(partition_fields), "", 0, 0, NULL, 0, P,
+         "FieldPartitioner: the value fields whose values name the directories, in order. A dotted name "
+         "(address.country) reaches into nested structs and into schemaless JSON objects. Values must be "
+         "integers, strings or booleans."},
+        {"partition.duration.ms", KCO_CONF_LONG, OFF(partition_duration_ms), "-1", -1, INT64_MAX, NULL, 0, P,
+         "TimeBasedPartitioner: the length of a time bucket in milliseconds (buckets start at multiples of it "
+         "from the local epoch of timezone, as Confluent's partitioner computes them)."},
+        {"path.format", KCO_CONF_STRING, OFF(path_format), "", 0, 0, NULL, 0, P,
+         "TimeBasedPartitioner: a Joda-Time pattern for the directories of a bucket, e.g. "
+         "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH (YYYY is the year of era, as in Joda-Time)."},
+        {"locale", KCO_CONF_STRING, OFF(locale), "", 0, 0, NULL, 0, P,
+         "Time-based partitioners: the locale of month and day names in path.format (en, fr, zh_CN, ...)."},
+        {"timezone", KCO_CONF_STRING, OFF(timezone), "", 0, 0, NULL, 0, P,
+         "Time-based partitioners: the IANA time zone of the buckets and of path.format (Asia/Shanghai, UTC, "
+         "...); daylight saving time is followed."},
+        {"timestamp.extractor", KCO_CONF_ENUM, OFF(ts_extractor), "Wallclock", 0, 0, extractor_enums, 0, P,
+         "Time-based partitioners: where a record's time comes from. Record: the Kafka record timestamp; "
+         "RecordField: the value field timestamp.field (Timestamp, Date, int32/int64 milliseconds or an "
+         "ISO-8601 string; in structs and in schemaless JSON); Wallclock: the time it is written (not "
+         "deterministic: a replay may name files differently)."},
+        {"timestamp.field", KCO_CONF_STRING, OFF(ts_field), "timestamp", 0, 0, NULL, 0, P,
+         "RecordField: the value field holding the time; dotted names reach into nested structs and objects."},
         {NULL, 0, 0, NULL, 0, 0, NULL, 0, NULL, NULL},
 };
 
@@ -353,9 +408,7 @@ static const char *const kco_conf_known_ignored[] = {
 /* Keys of the Java connector that a later version honours; given now they
  * have no effect, which the user is told. */
 static const char *const kco_conf_not_yet[] = {
-        "rotate.schedule.interval.ms", "schema.compatibility", "partition.field.name", "partition.duration.ms",
-        "path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field",
-        "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "rotate.schedule.interval.ms", "schema.compatibility", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
         "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
@@ -685,6 +738,49 @@ const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char
         return NULL;
 }
 
+/* The partitioner's keys, with the Java partitioners' messages where they have one. */
+static void kco_conf_validate_partitioner(kco_conf_t *c, kco_conf_errs_t *errs) {
+        if (c->partitioner == KCO_PARTITIONER_FIELD && !c->partition_fields.n)
+                kco_conf_errs_add(errs, "partition.field.name: required by FieldPartitioner, no value given");
+        for (int i = 0; i < c->partition_fields.n; i++) {
+                const char *f = c->partition_fields.v[i];
+                if (!*f || *f == '.' || f[strlen(f) - 1] == '.' || strstr(f, ".."))
+                        kco_conf_errs_add(errs, "partition.field.name = \"%s\": not a field name or dotted path", f);
+        }
+        if (c->partitioner < KCO_PARTITIONER_TIME)
+                return;
+        if (c->partitioner == KCO_PARTITIONER_TIME) {
+                if (c->partition_duration_ms <= 0)
+                        kco_conf_errs_add(errs, "partition.duration.ms = \"%" PRId64 "\": Partition duration needs "
+                                                "to be a positive.", c->partition_duration_ms);
+                size_t dl = strlen(c->directory_delim), pl = strlen(c->path_format);
+                if (!pl || !strcmp(c->path_format, c->directory_delim))
+                        kco_conf_errs_add(errs, "path.format = \"%s\": Path format cannot be empty.", c->path_format);
+                else if (dl && pl > dl && !strcmp(c->path_format + pl - dl, c->directory_delim))
+                        c->path_format[pl - dl] = '\0'; /* as the Java partitioner: a trailing delimiter is dropped */
+        }
+        if (!*c->locale)
+                kco_conf_errs_add(errs, "locale = \"\": Locale cannot be empty.");
+        if (!*c->timezone) {
+                kco_conf_errs_add(errs, "timezone = \"\": Timezone cannot be empty.");
+                return;
+        }
+        kco_err_t err;
+        kco_err_clear(&err);
+        kco_tz_t *tz = kco_tz_new(c->timezone, &err);
+        if (!tz)
+                kco_conf_errs_add(errs, "timezone = \"%s\": %s", c->timezone, err.msg);
+        kco_tz_destroy(tz);
+        if (c->partitioner == KCO_PARTITIONER_TIME && *c->path_format && *c->locale) {
+                kco_timefmt_t *f = kco_timefmt_new(c->path_format, c->locale, &err);
+                if (!f)
+                        kco_conf_errs_add(errs, "path.format = \"%s\": %s", c->path_format, err.msg);
+                kco_timefmt_destroy(f);
+        }
+        if (c->ts_extractor == KCO_TS_RECORD_FIELD && !*c->ts_field)
+                kco_conf_errs_add(errs, "timestamp.field = \"\": RecordField needs a field name");
+}
+
 static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_errs_t *errs) {
         for (const kco_conf_def_t *d = kco_conf_defs; d->name; d++)
                 if ((d->flags & KCO_CONF_REQUIRED) && !kco_props_get(given, d->name))
@@ -725,6 +821,7 @@ static void kco_conf_validate(kco_conf_t *c, const kco_props_t *given, kco_conf_
                                   c->format == KCO_FORMAT_AVRO ? "avro.codec" : "oss.parquet.compression.codec");
         if (c->format == KCO_FORMAT_PARQUET_JSON)
                 kco_conf_validate_proto(c, errs);
+        kco_conf_validate_partitioner(c, errs);
         const char *pcodec = kco_props_get(c->raw, "oss.parquet.compression.codec");
         if (pcodec && !strcasecmp(pcodec, "brotli"))
                 kco_conf_errs_add(errs, "oss.parquet.compression.codec = \"brotli\": not available (no brotli library "

@@ -58,7 +58,10 @@ enum { KCO_OSS_SIGN_V1, KCO_OSS_SIGN_V4 };
 /* oss.compression.type */
 enum { KCO_COMPRESS_NONE, KCO_COMPRESS_GZIP, KCO_COMPRESS_ZSTD };
 /* partitioner.class */
-enum { KCO_PARTITIONER_DEFAULT };
+enum { KCO_PARTITIONER_DEFAULT, KCO_PARTITIONER_FIELD, KCO_PARTITIONER_TIME, KCO_PARTITIONER_DAILY,
+       KCO_PARTITIONER_HOURLY };
+/* timestamp.extractor */
+enum { KCO_TS_WALLCLOCK, KCO_TS_RECORD, KCO_TS_RECORD_FIELD };
 /* behavior.on.null.values */
 enum { KCO_NULL_IGNORE, KCO_NULL_FAIL, KCO_NULL_WRITE };
 
@@ -88,6 +91,13 @@ typedef struct kco_conf_s {
         int compression;
         int compression_level;
         int partitioner;
+        kco_strlist_t partition_fields; /* partition.field.name */
+        int64_t partition_duration_ms;
+        char *path_format;
+        char *locale;
+        char *timezone;
+        int ts_extractor;
+        char *ts_field;
         int null_behavior;
         int metadata_fields; /* format.metadata.fields.enable */
         /* converters: key.converter.* and value.converter.* */

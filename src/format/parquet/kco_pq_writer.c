@@ -298,7 +298,8 @@ static int64_t kco_pq_dict_find(kco_pq_col_t *c, size_t max_bytes, const void *p
 /* ---- put ---- */
 
 static int kco_pq_bytes_less(const void *a, size_t an, const void *b, size_t bn) {
-        int r = memcmp(a, b, an < bn ? an : bn);
+        size_t n = an < bn ? an : bn;
+        int r = n ? memcmp(a, b, n) : 0; /* an empty minimum has no buffer yet (NULL) */
         return r < 0 || (r == 0 && an < bn);
 }
 
