@@ -17,9 +17,13 @@ FUZZ_SECONDS ?= 20
 
 CFLAGS_COMMON := -std=gnu11 -g $(OPT) -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 	-Wstrict-prototypes -Wmissing-prototypes -Isrc -D_GNU_SOURCE -pthread
+# Example partitioner plugins: plain C11 against src/partition/kco_partitioner_plugin.h only (no -Isrc).
+PLUGIN_CFLAGS := -std=c11 -g $(OPT) -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -shared -fPIC
 ifeq ($(SAN),1)
 CFLAGS_COMMON += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+PLUGIN_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_COMMON) -I$(BUILD)/gen
@@ -47,7 +51,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 .PHONY: all gen print-libs setup demo test test-asan check unit integration fuzz fuzz-smoke bench docs docs-check clean
 
-all: $(BUILD)/kafka-connect-oss $(TOOL_BIN)
+all: $(BUILD)/kafka-connect-oss $(TOOL_BIN) $(BUILD)/libkco-region.so
 
 Q := $(if $(V),,@)
 
@@ -85,6 +89,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkco.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(BUILD)/libkco-%.so: examples/plugin/%_partitioner.c src/partition/kco_partitioner_plugin.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PLUGIN_CFLAGS) -o $@ $<
+
+# test_plugin loads the example plugin.
+$(BUILD)/tests/test_plugin: | $(BUILD)/libkco-region.so
 
 setup:
 	@scripts/setup.sh

@@ -19,6 +19,9 @@ typedef struct kco_stats_s {
         atomic_uint_fast64_t files_discarded;
         atomic_uint_fast64_t bytes_committed;   /* object bytes, after compression */
         atomic_uint_fast64_t offset_commits;
+        /* commits at boundaries that a replay may not reproduce (rotate.schedule.interval.ms,
+         * partitioner.max.open.files): the two-phase commit must cover these */
+        atomic_uint_fast64_t rotations_nondeterministic;
         atomic_int tasks_failed;
 } kco_stats_t;
 

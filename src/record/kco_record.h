@@ -44,6 +44,10 @@ typedef struct kco_record_s {
         kco_data_t value;
         const kco_header_t *headers; /* the Kafka record's headers, in order */
         size_t nheaders;
+        const void *raw_key; /* the Kafka key / value bytes as consumed (plugins) */
+        size_t raw_key_len;
+        const void *raw_value;
+        size_t raw_value_len;
 } kco_record_t;
 
 #endif

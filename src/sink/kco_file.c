@@ -64,8 +64,10 @@ kco_file_t *kco_file_open(kco_format_t *fmt, kco_store_t *st, int compression, i
 }
 
 int kco_file_append(kco_file_t *f, const kco_record_t *rec, kco_err_t *err) {
+        size_t before = f->raw.len;
         if (f->fw->fmt->ops->write(f->fw, rec, &f->raw, err))
                 return -1;
+        f->bytes_in += f->raw.len - before;
         f->records++;
         if (f->raw.len >= KCO_FILE_CHUNK)
                 return kco_file_drain(f, 0, err);

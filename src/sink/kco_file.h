@@ -23,6 +23,7 @@ typedef struct kco_file_s {
         int64_t start_offset; /* Kafka offset of its first record */
         int64_t records;
         uint64_t bytes_out; /* bytes handed to the store */
+        uint64_t bytes_in;  /* bytes the format produced (before whole-object compression) */
         kco_upload_t *up;
         kco_format_writer_t *fw;
         kco_codec_t *codec;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
@@ -47,6 +48,8 @@ typedef struct kco_tpw_s {
         int64_t ready_offset;   /* offset to commit to Kafka (-1 none) */
         int64_t sent_offset;    /* highest offset sent for commit */
         int64_t kafka_committed; /* highest offset Kafka confirmed */
+        int64_t next_schedule;   /* rotate.schedule.interval.ms: wall-clock time of the next commit (-1 none) */
+        int rewind_pending;      /* a commit outside this partition's own write failed: consume again */
 } kco_tpw_t;
 
 struct kco_sink_s {
@@ -61,6 +64,7 @@ struct kco_sink_s {
         size_t nbuckets;
         size_t ntpw;
         kco_buf_t enc; /* scratch: encoded partition */
+        kco_tz_t *sched_tz;     /* rotate.schedule.interval.ms: its time zone */
         kco_metadata_t *meta;   /* format.metadata.fields.enable */
         kco_arena_t *meta_arena; /* the value with metadata of the record being written */
 };
@@ -92,6 +96,12 @@ kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *s
         s->nbuckets = 64;
         s->buckets = kco_calloc(s->nbuckets, sizeof(*s->buckets));
         kco_buf_init(&s->enc);
+        if (conf->rotate_schedule_ms > 0) {
+                kco_err_t err;
+                s->sched_tz = kco_tz_new(conf->timezone, &err); /* validated with the configuration */
+                if (!s->sched_tz)
+                        s->sched_tz = kco_tz_new("UTC", &err);
+        }
         if (conf->metadata_fields) {
                 s->meta = kco_metadata_new();
                 s->meta_arena = kco_arena_new(16 * 1024);
@@ -205,6 +215,7 @@ void kco_sink_destroy(kco_sink_t *s) {
         free(s->buckets);
         kco_format_destroy(s->fmt);
         kco_partitioner_destroy(s->pt);
+        kco_tz_destroy(s->sched_tz);
         kco_buf_free(&s->enc);
         kco_metadata_destroy(s->meta);
         kco_arena_destroy(s->meta_arena);
@@ -257,6 +268,13 @@ static void kco_tpw_drop_file(kco_tpw_t *t, int i) {
         t->last_file = 0;
 }
 
+static int kco_tpw_has_file(const kco_tpw_t *t, const char *encoded) {
+        for (int i = 0; i < t->nfiles; i++)
+                if (!strcmp(t->files[i]->encoded, encoded))
+                        return 1;
+        return 0;
+}
+
 static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t *rec, const char *encoded,
                                 kco_err_t *err) {
         if (t->nfiles && !strcmp(t->files[t->last_file]->encoded, encoded))
@@ -276,6 +294,81 @@ static kco_file_t *kco_tpw_file(kco_sink_t *s, kco_tpw_t *t, const kco_record_t 
         t->last_file = t->nfiles;
         t->files[t->nfiles++] = f;
         return f;
+}
+
+#define KCO_SINK_DAY_MS 86400000LL
+
+static int64_t kco_sink_now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next scheduled commit after now: the next multiple of the interval counted from the local midnight
+ * (and no later than the next midnight), as Confluent's DateTimeUtils.getNextTimeAdjustedByDay. */
+static int64_t kco_sink_next_schedule(kco_sink_t *s, int64_t now) {
+        int64_t iv = s->conf->rotate_schedule_ms;
+        int64_t day = kco_tz_bucket(s->sched_tz, now, KCO_SINK_DAY_MS);
+        int64_t local = now + kco_tz_offset(s->sched_tz, now);
+        int64_t local_day = local - ((local % KCO_SINK_DAY_MS) + KCO_SINK_DAY_MS) % KCO_SINK_DAY_MS;
+        int64_t next_day = kco_tz_local_to_utc(s->sched_tz, local_day + KCO_SINK_DAY_MS);
+        int64_t next = day + ((now - day) / iv + 1) * iv;
+        return next < next_day ? next : next_day;
+}
+
+/* partitioner.max.open.files: before a file is opened, the Kafka partition with the most open files commits
+ * them. A failure there (another partition than the record's) makes that partition consume again. */
+static int kco_sink_make_room(kco_sink_t *s, kco_tpw_t *cur, int64_t cur_offset, kco_err_t *err) {
+        if (s->conf->max_open_files <= 0 || kco_sink_open_files(s) < s->conf->max_open_files)
+                return 0;
+        kco_tpw_t *most = NULL;
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
+                        if (t->nfiles && (!most || t->nfiles > most->nfiles))
+                                most = t;
+        if (!most)
+                return 0;
+        kco_stats_add(s->stats->rotations_nondeterministic, 1);
+        if (most == cur)
+                return kco_tpw_commit(s, cur, cur_offset - 1, "partitioner.max.open.files", err);
+        kco_err_t e2;
+        kco_err_clear(&e2);
+        if (kco_tpw_commit(s, most, most->last_offset, "partitioner.max.open.files", &e2)) {
+                kco_warn("sink", "task %d: %s-%d: %s", s->task_id, most->topic, (int)most->partition, e2.msg);
+                most->rewind_pending = 1;
+        }
+        return 0;
+}
+
+int kco_sink_tick(kco_sink_t *s) {
+        if (!s->sched_tz)
+                return 0;
+        int64_t now = kco_sink_now_ms();
+        int failed = 0;
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next) {
+                        if (!t->nfiles || t->next_schedule < 0 || now < t->next_schedule)
+                                continue;
+                        kco_err_t err;
+                        kco_err_clear(&err);
+                        kco_stats_add(s->stats->rotations_nondeterministic, 1);
+                        if (kco_tpw_commit(s, t, t->last_offset, "rotate.schedule.interval.ms", &err)) {
+                                kco_warn("sink", "task %d: %s-%d: %s", s->task_id, t->topic, (int)t->partition,
+                                         err.msg);
+                                t->rewind_pending = 1;
+                                failed++;
+                        }
+                }
+        return failed;
+}
+
+void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *, const char *, int32_t, int64_t), void *opaque) {
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
+                        if (t->rewind_pending) {
+                                t->rewind_pending = 0;
+                                cb(opaque, t->topic, t->partition, t->resume_offset);
+                        }
 }
 
 static int kco_sink_is_tombstone(const kco_record_t *rec) {
@@ -333,6 +426,11 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 return -1;
         const char *encoded = kco_buf_cstr(&s->enc);
 
+        if (t->count > 0 && s->sched_tz && t->next_schedule >= 0 && kco_sink_now_ms() >= t->next_schedule) {
+                kco_stats_add(s->stats->rotations_nondeterministic, 1);
+                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.schedule.interval.ms", err))
+                        return -1;
+        }
         if (t->count > 0 && c->rotate_interval_ms > 0 && ts >= 0 &&
             (ts - t->base_ts >= c->rotate_interval_ms || strcmp(encoded, t->cur_encoded))) {
                 if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.interval.ms", err))
@@ -356,6 +454,8 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                         return -1;
                 out = &with_meta;
         }
+        if (c->max_open_files > 0 && !kco_tpw_has_file(t, encoded) && kco_sink_make_room(s, t, rec->offset, err))
+                return -1;
         kco_file_t *f = kco_tpw_file(s, t, rec, encoded, err);
         if (!f)
                 return -1;
@@ -364,8 +464,10 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                         kco_tpw_drop_file(t, t->last_file);
                 return -1;
         }
-        if (t->count++ == 0)
+        if (t->count++ == 0) {
                 t->base_ts = ts;
+                t->next_schedule = s->sched_tz ? kco_sink_next_schedule(s, kco_sink_now_ms()) : -1;
+        }
         if (!t->schema && schema && !tombstone)
                 t->schema = kco_schema_ref(schema);
         if (!t->cur_encoded || strcmp(t->cur_encoded, encoded)) {
@@ -374,6 +476,8 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
         }
         if (t->count >= c->flush_size)
                 return kco_tpw_commit(s, t, rec->offset, "flush.size", err);
+        if (c->rotate_size_bytes > 0 && f->bytes_in >= (uint64_t)c->rotate_size_bytes)
+                return kco_tpw_commit(s, t, rec->offset, "rotate.size.bytes", err);
         return 0;
 }
 

@@ -59,6 +59,16 @@ void kco_sink_commit_result(kco_sink_t *s, const char *topic, int32_t partition,
 /* Number of partitions with open files (for tests and the demo). */
 int kco_sink_open_files(kco_sink_t *s);
 
+/* Timers (call between batches): rotate.schedule.interval.ms commits partitions whose time has come, also
+ * those that receive no more records. Returns how many commits failed; those partitions are reported by
+ * kco_sink_foreach_rewind. */
+int kco_sink_tick(kco_sink_t *s);
+/* Each partition that must be consumed again from resume_offset because a commit made outside its own
+ * write failed (a timer, partitioner.max.open.files); cleared once reported. */
+void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *opaque, const char *topic, int32_t partition,
+                                                       int64_t resume_offset),
+                             void *opaque);
+
 /* Builds an object key (exposed for unit tests). */
 char *kco_sink_object_key(const kco_conf_t *conf, const char *ext, const char *topic, int32_t partition,
                           const char *encoded, int64_t start_offset);

@@ -213,6 +213,18 @@ const kco_conf_def_t kco_conf_defs[] = {
          "encoded partition differs from the previous record's. The time is the timestamp.extractor's with the "
          "time-based partitioners, else the Kafka record timestamp (deterministic, unless Wallclock). -1 "
          "disables. Unlike the Java connector this also works with the other partitioners."},
+        {"rotate.schedule.interval.ms", KCO_CONF_LONG, OFF(rotate_schedule_ms), "-1", -1, INT64_MAX, NULL, 0, C,
+         "Commit open files at every multiple of this interval of wall-clock time in timezone (counted from each "
+         "local midnight, as Confluent's connectors do); -1 disables. Unlike the Java connector, a partition "
+         "that receives no more records is committed on time too. Wall-clock boundaries are not deterministic: "
+         "a replay after a crash may cut files elsewhere."},
+        {"rotate.size.bytes", KCO_CONF_LONG, OFF(rotate_size_bytes), "-1", -1, INT64_MAX, NULL, 0, C,
+         "Commit a Kafka partition's open files once one of them holds this many bytes as the format wrote them "
+         "(before oss.compression.type; Parquet counts its row groups as they are written); -1 disables."},
+        {"partitioner.max.open.files", KCO_CONF_INT, OFF(max_open_files), "-1", -1, 1000000, NULL, 0, C,
+         "The most files a task keeps open: opening one more first commits the open files of the Kafka partition "
+         "that holds the most (bounding memory with many encoded partitions); -1 for no limit. Such commits "
+         "depend on how partitions interleave, so they are not deterministic."},
         {"behavior.on.null.values", KCO_CONF_ENUM, OFF(null_behavior), "ignore", 0, 0, null_enums, 0, C,
          "What a record with a null value (a tombstone) does: ignore (skipped, logged at debug level), fail (the "
          "task stops before it) or write (JsonFormat writes null, ByteArrayFormat an empty value)."},
@@ -408,7 +420,7 @@ static const char *const kco_conf_known_ignored[] = {
 /* Keys of the Java connector that a later version honours; given now they
  * have no effect, which the user is told. */
 static const char *const kco_conf_not_yet[] = {
-        "rotate.schedule.interval.ms", "schema.compatibility", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "schema.compatibility", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
         "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
@@ -740,6 +752,19 @@ const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char
 
 /* The partitioner's keys, with the Java partitioners' messages where they have one. */
 static void kco_conf_validate_partitioner(kco_conf_t *c, kco_conf_errs_t *errs) {
+        if (c->rotate_schedule_ms > 0) {
+                kco_err_t err;
+                kco_tz_t *tz = *c->timezone ? kco_tz_new(c->timezone, &err) : NULL;
+                if (!*c->timezone)
+                        kco_conf_errs_add(errs, "rotate.schedule.interval.ms = \"%" PRId64 "\": Timezone cannot be "
+                                                "empty when using scheduled file rotation.", c->rotate_schedule_ms);
+                else if (!tz && c->partitioner < KCO_PARTITIONER_TIME) /* else reported below */
+                        kco_conf_errs_add(errs, "timezone = \"%s\": %s", c->timezone, err.msg);
+                kco_tz_destroy(tz);
+        }
+        if (!c->rotate_schedule_ms || !c->rotate_size_bytes || !c->max_open_files)
+                kco_conf_errs_add(errs, "rotate.schedule.interval.ms, rotate.size.bytes and "
+                                        "partitioner.max.open.files take -1 (off) or a positive number, not 0");
         if (c->partitioner == KCO_PARTITIONER_FIELD && !c->partition_fields.n)
                 kco_conf_errs_add(errs, "partition.field.name: required by FieldPartitioner, no value given");
         for (int i = 0; i < c->partition_fields.n; i++) {

@@ -80,6 +80,9 @@ typedef struct kco_conf_s {
         int format;
         int64_t flush_size;
         int64_t rotate_interval_ms;
+        int64_t rotate_schedule_ms; /* rotate.schedule.interval.ms */
+        int64_t rotate_size_bytes;  /* rotate.size.bytes */
+        int max_open_files;         /* partitioner.max.open.files */
         int storage;
         char *store_url;
         char *topics_dir;

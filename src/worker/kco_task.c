@@ -150,6 +150,14 @@ static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition,
         kco_task_sleep_ms(t, t->backoff_ms);
 }
 
+/* A partition whose files a timer or a file limit committed unsuccessfully: consume it again. */
+static void kco_task_rewind_cb(void *opaque, const char *topic, int32_t partition, int64_t resume_offset) {
+        kco_task_t *t = opaque;
+        kco_err_t err;
+        kco_err_set(&err, KCO_ERR_IO, 1, "committing its files failed");
+        kco_task_rewind(t, topic, partition, resume_offset, &err);
+}
+
 /* The message's headers, valid while m lives. */
 static void kco_task_headers(kco_task_t *t, rd_kafka_message_t *m, kco_record_t *rec) {
         rd_kafka_headers_t *hdrs = NULL;
@@ -232,6 +240,10 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
         rec.partition = m->partition;
         rec.offset = m->offset;
         rec.timestamp = rd_kafka_message_timestamp(m, NULL);
+        rec.raw_key = m->key;
+        rec.raw_key_len = m->key_len;
+        rec.raw_value = m->payload;
+        rec.raw_value_len = m->len;
         kco_task_headers(t, m, &rec);
         kco_stage_t stage = KCO_STAGE_KEY_CONVERTER;
         if (kco_converter_convert(t->key_cv, topic, m->key, m->key_len, t->arena, &rec.key, &err) ||
@@ -274,6 +286,8 @@ static void *kco_task_main(void *arg) {
                 }
                 if (handled && !t->nrewound)
                         t->backoff_ms = 0;
+                kco_sink_tick(t->sink);
+                kco_sink_foreach_rewind(t->sink, kco_task_rewind_cb, t);
                 if (kco_task_commit(t, 1))
                         break;
         }

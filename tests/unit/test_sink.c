@@ -439,6 +439,85 @@ static void test_offsets_must_advance(void **state) {
         teardown_f(f);
 }
 
+/* rotate.size.bytes: a file that reaches the size commits the partition's files (JSON: each value + "\n"). */
+static void test_size_rotation(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=1000\nrotate.size.bytes=25\n");
+        kco_sink_assign(f->sink, "t", 0);
+        for (int i = 0; i < 7; i++)
+                assert_int_equal(write_rec(f, 0, i, 0, "\"12345678\""), 0); /* 11 bytes a line */
+        /* 11, 22, 33 >= 25: offsets 0-2, then 3-5; offset 6 stays open */
+        char *a = obj(f, "topics/t/partition=0/t+0+0000000000.json");
+        char *b = obj(f, "topics/t/partition=0/t+0+0000000003.json");
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(strlen(a), 33);
+        assert_int_equal(strlen(b), 33);
+        assert_null(obj(f, "topics/t/partition=0/t+0+0000000006.json"));
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, 6);
+        free(a);
+        free(b);
+        teardown_f(f);
+}
+
+static int64_t ready_by_part[4];
+static void capture_ready_part(void *o, const char *topic, int32_t p, int64_t off) {
+        (void)o, (void)topic;
+        ready_by_part[p] = off;
+}
+
+/* partitioner.max.open.files: opening a third file commits the files of the partition holding the most. */
+static void test_max_open_files(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=1000\npartitioner.max.open.files=2\n");
+        for (int p = 0; p < 3; p++)
+                kco_sink_assign(f->sink, "t", p);
+        assert_int_equal(write_rec(f, 0, 10, 0, "a"), 0);
+        assert_int_equal(write_rec(f, 0, 11, 0, "b"), 0);
+        assert_int_equal(write_rec(f, 1, 20, 0, "c"), 0);
+        assert_int_equal(kco_sink_open_files(f->sink), 2);
+        assert_int_equal(write_rec(f, 2, 30, 0, "d"), 0); /* a third file: partition 0 or 1 commits first */
+        assert_int_equal(kco_sink_open_files(f->sink), 2);
+        memset(ready_by_part, 0xff, sizeof(ready_by_part));
+        kco_sink_foreach_ready(f->sink, capture_ready_part, NULL);
+        int committed0 = ready_by_part[0] == 12, committed1 = ready_by_part[1] == 21;
+        assert_int_equal(committed0 + committed1, 1);
+        assert_int_equal(ready_by_part[2], -1);
+        char *o = obj(f, committed0 ? "topics/t/partition=0/t+0+0000000010.json" : "topics/t/partition=1/t+1+0000000020.json");
+        assert_non_null(o);
+        assert_string_equal(o, committed0 ? "\"a\"\n\"b\"\n" : "\"c\"\n");
+        free(o);
+        assert_true(kco_stats_get(f->stats.rotations_nondeterministic) >= 1);
+        teardown_f(f);
+}
+
+/* rotate.schedule.interval.ms: a partition that receives nothing more is committed by the timer. */
+static void test_schedule_rotation(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=1000\nrotate.schedule.interval.ms=1000\ntimezone=UTC\n");
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_rec(f, 0, 5, 0, "x"), 0);
+        assert_int_equal(kco_sink_tick(f->sink), 0);
+        int waited = 0;
+        while (kco_sink_open_files(f->sink) && waited < 3000) { /* the next whole second, at the latest */
+                usleep(50000);
+                waited += 50;
+                assert_int_equal(kco_sink_tick(f->sink), 0);
+        }
+        assert_int_equal(kco_sink_open_files(f->sink), 0);
+        assert_true(waited <= 1500); /* counted in sleeps: a slow machine only sleeps longer */
+        char *o = obj(f, "topics/t/partition=0/t+0+0000000005.json");
+        assert_non_null(o);
+        assert_string_equal(o, "\"x\"\n");
+        free(o);
+        ready_off = -1;
+        kco_sink_foreach_ready(f->sink, capture_ready, NULL);
+        assert_int_equal(ready_off, 6);
+        teardown_f(f);
+}
+
 static void test_local_keys(void **state) {
         (void)state;
         fixture_t *f = setup_with("");
@@ -468,7 +547,8 @@ int main(void) {
                 cmocka_unit_test(test_tombstones),          cmocka_unit_test(test_schema_change_rotates),
                 cmocka_unit_test(test_metadata_fields),          cmocka_unit_test(test_object_keys),
                 cmocka_unit_test(test_compression),         cmocka_unit_test(test_offsets_must_advance),
-                cmocka_unit_test(test_local_keys),
+                cmocka_unit_test(test_local_keys),          cmocka_unit_test(test_size_rotation),
+                cmocka_unit_test(test_max_open_files),      cmocka_unit_test(test_schedule_rotation),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
