@@ -15,6 +15,7 @@
 
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
+#include "partition/kco_plugin.h"
 
 #define KCO_PT_DAY_MS 86400000LL
 #define KCO_PT_HOUR_MS 3600000LL
@@ -161,12 +162,21 @@ static int kco_pt_time_encode(kco_partitioner_t *pt, const kco_record_t *rec, kc
         return 0;
 }
 
+/* ---- a custom partitioner (shared library) ---- */
+
+static int kco_pt_plugin_encode(kco_partitioner_t *pt, const kco_record_t *rec, kco_buf_t *out, int64_t *ts,
+                                kco_err_t *err) {
+        *ts = rec->timestamp;
+        return kco_plugin_encode(pt->plugin, rec, out, err);
+}
+
 static const kco_partitioner_ops_t kco_partitioner_ops[] = {
         [KCO_PARTITIONER_DEFAULT] = {"DefaultPartitioner", kco_pt_default_encode},
         [KCO_PARTITIONER_FIELD] = {"FieldPartitioner", kco_pt_field_encode},
         [KCO_PARTITIONER_TIME] = {"TimeBasedPartitioner", kco_pt_time_encode},
         [KCO_PARTITIONER_DAILY] = {"DailyPartitioner", kco_pt_time_encode},
         [KCO_PARTITIONER_HOURLY] = {"HourlyPartitioner", kco_pt_time_encode},
+        [KCO_PARTITIONER_PLUGIN] = {"custom partitioner", kco_pt_plugin_encode},
 };
 
 /* The pattern and bucket of a time-based partitioner (Daily and Hourly build theirs with directory.delim). */
@@ -189,7 +199,15 @@ kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf) {
         kco_partitioner_t *pt = kco_calloc(1, sizeof(*pt));
         pt->ops = &kco_partitioner_ops[conf->partitioner];
         pt->conf = conf;
-        if (conf->partitioner >= KCO_PARTITIONER_TIME) {
+        if (conf->partitioner == KCO_PARTITIONER_PLUGIN) {
+                kco_err_t err;
+                kco_err_clear(&err);
+                pt->plugin = kco_plugin_open(conf->partitioner_plugin, conf->raw, &err);
+                if (!pt->plugin) { /* validated before: loaded once already */
+                        kco_error("partition", "%s", err.msg);
+                        abort();
+                }
+        } else if (kco_conf_time_based(conf)) {
                 kco_err_t err;
                 kco_err_clear(&err);
                 char *pattern = kco_pt_pattern(conf, &pt->duration_ms);
@@ -207,6 +225,7 @@ kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf) {
 void kco_partitioner_destroy(kco_partitioner_t *pt) {
         if (!pt)
                 return;
+        kco_plugin_close(pt->plugin);
         kco_timefmt_destroy(pt->fmt);
         kco_tz_destroy(pt->tz);
         free(pt);

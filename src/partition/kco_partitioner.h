@@ -6,6 +6,7 @@
  *   FieldPartitioner       <field>=<value>[<directory.delim><field>=<value>...]
  *   TimeBasedPartitioner   path.format of the start of the record's time bucket
  *   Daily / Hourly         'year'=YYYY/'month'=MM/'day'=dd[/'hour'=HH]
+ *   a shared library       whatever its kco_partitioner_plugin.h table returns
  * and the record's time (timestamp.extractor) that rotate.interval.ms uses.
  *
  * Owns: per-partitioner settings and, for the time-based ones, the zone and
@@ -37,6 +38,7 @@ typedef struct kco_partitioner_ops_s {
 struct kco_partitioner_s {
         const kco_partitioner_ops_t *ops;
         const kco_conf_t *conf;
+        struct kco_plugin_s *plugin; /* a custom partitioner */
         /* time-based */
         kco_tz_t *tz;
         kco_timefmt_t *fmt;

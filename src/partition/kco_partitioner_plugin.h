@@ -24,7 +24,8 @@
 typedef struct kco_plugin_host_s {
         /* The value's field at a dotted path ("address.zip": struct fields, JSON object members) as text:
          * integers in decimal, booleans true/false, strings as they are. Writes at most cap - 1 bytes and a NUL
-         * to buf. 0 with *len, or -1 when the field is missing, null or of another type. */
+         * to buf. 0 with *len, or -1 (buf empty) when the field is missing, null or of another type, or when its
+         * text does not fit in cap - 1 bytes (it is never truncated). */
         int (*field_text)(const void *hctx, const char *path, char *buf, size_t cap, size_t *len);
 } kco_plugin_host_t;
 
@@ -50,7 +51,9 @@ typedef struct kco_partitioner_plugin_s {
         void (*destroy)(void *state);
         /* The encoded partition of rec (the directories between the topic and the file name, e.g. "region=eu"),
          * written to out (at most cap - 1 bytes and a NUL). Its length, or -1 with err set: the record is a data
-         * error (dead-letter topic with errors.tolerance=all, else the task stops). */
+         * error (dead-letter topic with errors.tolerance=all, else the task stops). The host refuses, as a data
+         * error, a length of cap or more and a partition that is empty, starts or ends with '/', or contains
+         * "//", "..", a NUL or a control character. */
         int (*encode)(void *state, const kco_plugin_record_t *rec, char *out, size_t cap, char *err, size_t errcap);
 } kco_partitioner_plugin_t;
 

@@ -29,6 +29,7 @@
 #include "format/kco_codec.h"
 #include "format/kco_format.h"
 #include "partition/kco_partitioner.h"
+#include "record/kco_project.h"
 #include "sink/kco_file.h"
 #include "format/kco_metadata.h"
 
@@ -50,6 +51,10 @@ typedef struct kco_tpw_s {
         int64_t kafka_committed; /* highest offset Kafka confirmed */
         int64_t next_schedule;   /* rotate.schedule.interval.ms: wall-clock time of the next commit (-1 none) */
         int rewind_pending;      /* a commit outside this partition's own write failed: consume again */
+        /* schema.compatibility BACKWARD / FORWARD / FULL: the current value schema, kept across commits (as the
+         * Java writer keeps it), reset when the partition is (re)assigned or rewound */
+        int compat_set;
+        kco_schema_t *compat_schema;
 } kco_tpw_t;
 
 struct kco_sink_s {
@@ -65,6 +70,7 @@ struct kco_sink_s {
         size_t ntpw;
         kco_buf_t enc; /* scratch: encoded partition */
         kco_tz_t *sched_tz;     /* rotate.schedule.interval.ms: its time zone */
+        kco_arena_t *proj_arena; /* schema.compatibility: the projected value of the record being written */
         kco_metadata_t *meta;   /* format.metadata.fields.enable */
         kco_arena_t *meta_arena; /* the value with metadata of the record being written */
 };
@@ -96,6 +102,8 @@ kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *s
         s->nbuckets = 64;
         s->buckets = kco_calloc(s->nbuckets, sizeof(*s->buckets));
         kco_buf_init(&s->enc);
+        if (conf->schema_compat != KCO_COMPAT_NONE)
+                s->proj_arena = kco_arena_new(16 * 1024);
         if (conf->rotate_schedule_ms > 0) {
                 kco_err_t err;
                 s->sched_tz = kco_tz_new(conf->timezone, &err); /* validated with the configuration */
@@ -135,7 +143,14 @@ static void kco_tpw_discard(kco_sink_t *s, kco_tpw_t *t, const char *why) {
         t->schema = NULL;
 }
 
+static void kco_tpw_compat_reset(kco_tpw_t *t) {
+        kco_schema_unref(t->compat_schema);
+        t->compat_schema = NULL;
+        t->compat_set = 0;
+}
+
 static void kco_tpw_free(kco_tpw_t *t) {
+        kco_tpw_compat_reset(t);
         kco_schema_unref(t->schema);
         free(t->files);
         free(t->topic);
@@ -216,6 +231,7 @@ void kco_sink_destroy(kco_sink_t *s) {
         kco_format_destroy(s->fmt);
         kco_partitioner_destroy(s->pt);
         kco_tz_destroy(s->sched_tz);
+        kco_arena_destroy(s->proj_arena);
         kco_buf_free(&s->enc);
         kco_metadata_destroy(s->meta);
         kco_arena_destroy(s->meta_arena);
@@ -371,6 +387,53 @@ void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *, const char *, int
                         }
 }
 
+static const char *kco_compat_name(int c) {
+        return c == KCO_COMPAT_BACKWARD ? "BACKWARD" : c == KCO_COMPAT_FORWARD ? "FORWARD" : "FULL";
+}
+
+/* schema.compatibility BACKWARD / FORWARD / FULL (Confluent's StorageSchemaCompatibility): whether rec's value
+ * schema replaces the current one (*change: the open files commit first), and otherwise the record projected
+ * to the current schema in *out (a copy of rec with a new value, or rec itself). */
+static int kco_sink_compat(kco_sink_t *s, kco_tpw_t *t, const kco_record_t *rec, kco_record_t *tmp,
+                           const kco_record_t **out, int *change, kco_err_t *err) {
+        const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
+        const kco_schema_t *cur = t->compat_schema;
+        int mode = s->conf->schema_compat;
+        *out = rec;
+        *change = 0;
+        if (!t->compat_set) {
+                *change = 1;
+        } else if (!cur && !schema) {
+                return 0;
+        } else if (!cur || !schema) {
+                return kco_err_set(err, KCO_ERR_DATA, 0,
+                                   "schema.compatibility=%s: Switch between schema-based and schema-less data is not "
+                                   "supported",
+                                   kco_compat_name(mode));
+        } else if (!schema->has_version || !cur->has_version) {
+                return kco_err_set(err, KCO_ERR_DATA, 0, "Schema version required for %s compatibility",
+                                   kco_compat_name(mode));
+        } else {
+                *change = mode == KCO_COMPAT_FORWARD ? schema->version < cur->version : schema->version > cur->version;
+        }
+        if (*change) {
+                kco_schema_unref(t->compat_schema);
+                t->compat_schema = schema ? kco_schema_ref(schema->root) : NULL;
+                t->compat_set = 1;
+                return 0;
+        }
+        if (schema == cur || kco_schema_equal(schema, cur))
+                return 0;
+        kco_arena_reset(s->proj_arena);
+        kco_value_t *v = kco_arena_alloc(s->proj_arena, sizeof(*v));
+        if (kco_project(schema, rec->value.v, cur, s->proj_arena, v, err))
+                return -1;
+        *tmp = *rec;
+        tmp->value.v = v;
+        *out = tmp;
+        return 0;
+}
+
 static int kco_sink_is_tombstone(const kco_record_t *rec) {
         return rec->value.type == KCO_DATA_NULL || (rec->value.type == KCO_DATA_VALUE && rec->value.v->type == KCO_TYPE_NULL);
 }
@@ -437,9 +500,18 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                         return -1;
         }
 
-        /* schema.compatibility=NONE: a different value schema starts new files */
-        const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
         int tombstone = kco_sink_is_tombstone(rec); /* (written) tombstones join the open files */
+        kco_record_t projected;
+        if (c->schema_compat != KCO_COMPAT_NONE && !tombstone) {
+                int change;
+                if (kco_sink_compat(s, t, rec, &projected, &rec, &change, err))
+                        return -1;
+                if (change && t->count > 0 && kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
+                        return -1;
+        }
+        /* schema.compatibility=NONE: a different value schema starts new files (with the others, the projected
+         * record has the current schema) */
+        const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
         if (t->count > 0 && !tombstone && !kco_schema_equal(schema, t->schema)) {
                 if (kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
                         return -1;
@@ -486,6 +558,7 @@ int64_t kco_sink_rewind(kco_sink_t *s, const char *topic, int32_t partition, int
         if (!t)
                 return -1;
         kco_tpw_discard(s, t, "rewinding after an error");
+        kco_tpw_compat_reset(t);
         t->last_offset = -1;
         /* a record that failed before the sink saw any (e.g. the converter could not reach the registry) */
         if (t->resume_offset < 0 || t->resume_offset > failed_offset)

@@ -18,6 +18,7 @@
 
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
+#include "partition/kco_plugin.h"
 #include "partition/kco_time.h"
 #include "record/kco_proto.h"
 
@@ -98,6 +99,14 @@ static const kco_conf_enum_t partitioner_enums[] = {
         {"io.confluent.connect.storage.partitioner.HourlyPartitioner", KCO_PARTITIONER_HOURLY, 0},
         {"HourlyPartitioner", KCO_PARTITIONER_HOURLY, 1},
         {"hourly", KCO_PARTITIONER_HOURLY, 1},
+        {NULL, 0, 0},
+};
+
+static const kco_conf_enum_t compat_enums[] = {
+        {"NONE", KCO_COMPAT_NONE, 0},
+        {"BACKWARD", KCO_COMPAT_BACKWARD, 0},
+        {"FORWARD", KCO_COMPAT_FORWARD, 0},
+        {"FULL", KCO_COMPAT_FULL, 0},
         {NULL, 0, 0},
 };
 
@@ -225,6 +234,13 @@ const kco_conf_def_t kco_conf_defs[] = {
          "The most files a task keeps open: opening one more first commits the open files of the Kafka partition "
          "that holds the most (bounding memory with many encoded partitions); -1 for no limit. Such commits "
          "depend on how partitions interleave, so they are not deterministic."},
+        {"schema.compatibility", KCO_CONF_ENUM, OFF(schema_compat), "NONE", 0, 0, compat_enums, 0, C,
+         "How records of another value schema version are written. NONE: any different schema commits the open "
+         "files and starts new ones. BACKWARD and FULL: a newer version does; a record of an older version is "
+         "projected to the current schema (new fields get their defaults). FORWARD: an older version does; a "
+         "newer one is projected (its new fields dropped). BACKWARD/FORWARD/FULL need versioned schemas "
+         "(AvroConverter, or JsonConverter schemas with a version); a record without one, or schemaless data "
+         "after schema data, is a data error. Unlike the Java connector, an unknown value is refused."},
         {"behavior.on.null.values", KCO_CONF_ENUM, OFF(null_behavior), "ignore", 0, 0, null_enums, 0, C,
          "What a record with a null value (a tombstone) does: ignore (skipped, logged at debug level), fail (the "
          "task stops before it) or write (JsonFormat writes null, ByteArrayFormat an empty value)."},
@@ -378,7 +394,9 @@ const kco_conf_def_t kco_conf_defs[] = {
          "How records map to directories. DefaultPartitioner: partition=<kafka partition>. FieldPartitioner: "
          "<field>=<value> for each of partition.field.name, joined by directory.delim. TimeBasedPartitioner: the "
          "start of the record's time bucket (partition.duration.ms, in timezone) formatted with path.format. "
-         "DailyPartitioner: 'year'=YYYY/'month'=MM/'day'=dd; HourlyPartitioner: .../'hour'=HH."},
+         "DailyPartitioner: 'year'=YYYY/'month'=MM/'day'=dd; HourlyPartitioner: .../'hour'=HH. A custom "
+         "partitioner is a shared library given by its absolute path (see src/partition/"
+         "kco_partitioner_plugin.h and examples/plugin/)."},
         {"partition.field.name", KCO_CONF_LIST, OFF(partition_fields), "", 0, 0, NULL, 0, P,
          "FieldPartitioner: the value fields whose values name the directories, in order. A dotted name "
          "(address.country) reaches into nested structs and into schemaless JSON objects. Values must be "
@@ -420,7 +438,7 @@ static const char *const kco_conf_known_ignored[] = {
 /* Keys of the Java connector that a later version honours; given now they
  * have no effect, which the user is told. */
 static const char *const kco_conf_not_yet[] = {
-        "schema.compatibility", "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
+        "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
         "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
 };
 
@@ -592,6 +610,10 @@ static void kco_conf_set(kco_conf_t *c, const kco_conf_def_t *d, const char *raw
                                 break;
                 if (e->name) {
                         *(int *)field = e->value;
+                } else if (!strcmp(d->name, "partitioner.class") && strchr(v, '/')) {
+                        *(int *)field = KCO_PARTITIONER_PLUGIN; /* a custom partitioner: a shared library */
+                        free(c->partitioner_plugin);
+                        c->partitioner_plugin = kco_strdup(v);
                 } else if ((!strcmp(d->name, "avro.codec") && kco_conf_avro_unavailable(v)) ||
                            (!strcmp(d->name, "oss.parquet.compression.codec") && !strcasecmp(v, "brotli"))) {
                         /* kco_conf_validate says why */
@@ -601,8 +623,12 @@ static void kco_conf_set(kco_conf_t *c, const kco_conf_def_t *d, const char *raw
                         for (e = d->enums; e->name && off < sizeof(allowed) - 1; e++)
                                 off += (size_t)snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
                                                         off ? ", " : "", e->name);
-                        kco_conf_errs_add(errs, "%s = \"%s\": unknown value; expected one of: %s", d->name, shown,
-                                          allowed);
+                        kco_conf_errs_add(errs, "%s = \"%s\": unknown value; expected one of: %s%s", d->name, shown,
+                                          allowed,
+                                          strcmp(d->name, "partitioner.class")
+                                                  ? ""
+                                                  : " (a custom partitioner is a shared library: "
+                                                    "partitioner.class=/path/to/libmine.so)");
                 }
                 break;
         }
@@ -752,13 +778,21 @@ const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char
 
 /* The partitioner's keys, with the Java partitioners' messages where they have one. */
 static void kco_conf_validate_partitioner(kco_conf_t *c, kco_conf_errs_t *errs) {
+        if (c->partitioner == KCO_PARTITIONER_PLUGIN) { /* loading it shows what it makes of the configuration */
+                kco_err_t err;
+                kco_err_clear(&err);
+                kco_plugin_t *p = kco_plugin_open(c->partitioner_plugin, c->raw, &err);
+                if (!p)
+                        kco_conf_errs_add(errs, "partitioner.class = \"%s\": %s", c->partitioner_plugin, err.msg);
+                kco_plugin_close(p);
+        }
         if (c->rotate_schedule_ms > 0) {
                 kco_err_t err;
                 kco_tz_t *tz = *c->timezone ? kco_tz_new(c->timezone, &err) : NULL;
                 if (!*c->timezone)
                         kco_conf_errs_add(errs, "rotate.schedule.interval.ms = \"%" PRId64 "\": Timezone cannot be "
                                                 "empty when using scheduled file rotation.", c->rotate_schedule_ms);
-                else if (!tz && c->partitioner < KCO_PARTITIONER_TIME) /* else reported below */
+                else if (!tz && !kco_conf_time_based(c)) /* else reported below */
                         kco_conf_errs_add(errs, "timezone = \"%s\": %s", c->timezone, err.msg);
                 kco_tz_destroy(tz);
         }
@@ -772,7 +806,7 @@ static void kco_conf_validate_partitioner(kco_conf_t *c, kco_conf_errs_t *errs) 
                 if (!*f || *f == '.' || f[strlen(f) - 1] == '.' || strstr(f, ".."))
                         kco_conf_errs_add(errs, "partition.field.name = \"%s\": not a field name or dotted path", f);
         }
-        if (c->partitioner < KCO_PARTITIONER_TIME)
+        if (!kco_conf_time_based(c))
                 return;
         if (c->partitioner == KCO_PARTITIONER_TIME) {
                 if (c->partition_duration_ms <= 0)
@@ -899,6 +933,7 @@ void kco_conf_destroy(kco_conf_t *c) {
         kco_props_destroy(c->raw);
         kco_proto_destroy(c->proto);
         free(c->proto_msgs);
+        free(c->partitioner_plugin);
         free(c);
 }
 

@@ -59,7 +59,9 @@ enum { KCO_OSS_SIGN_V1, KCO_OSS_SIGN_V4 };
 enum { KCO_COMPRESS_NONE, KCO_COMPRESS_GZIP, KCO_COMPRESS_ZSTD };
 /* partitioner.class */
 enum { KCO_PARTITIONER_DEFAULT, KCO_PARTITIONER_FIELD, KCO_PARTITIONER_TIME, KCO_PARTITIONER_DAILY,
-       KCO_PARTITIONER_HOURLY };
+       KCO_PARTITIONER_HOURLY, KCO_PARTITIONER_PLUGIN };
+/* schema.compatibility */
+enum { KCO_COMPAT_NONE, KCO_COMPAT_BACKWARD, KCO_COMPAT_FORWARD, KCO_COMPAT_FULL };
 /* timestamp.extractor */
 enum { KCO_TS_WALLCLOCK, KCO_TS_RECORD, KCO_TS_RECORD_FIELD };
 /* behavior.on.null.values */
@@ -94,6 +96,7 @@ typedef struct kco_conf_s {
         int compression;
         int compression_level;
         int partitioner;
+        char *partitioner_plugin;       /* partitioner.class=/path/to/lib.so (KCO_PARTITIONER_PLUGIN) */
         kco_strlist_t partition_fields; /* partition.field.name */
         int64_t partition_duration_ms;
         char *path_format;
@@ -102,6 +105,7 @@ typedef struct kco_conf_s {
         int ts_extractor;
         char *ts_field;
         int null_behavior;
+        int schema_compat; /* schema.compatibility */
         int metadata_fields; /* format.metadata.fields.enable */
         /* converters: key.converter.* and value.converter.* */
         int key_schemas_enable;
@@ -202,6 +206,12 @@ const kco_conf_def_t *kco_conf_def_find(const char *name);
 kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector,
                          kco_conf_errs_t *errs);
 void kco_conf_destroy(kco_conf_t *c);
+
+/* TimeBased, Daily or Hourly. */
+static inline int kco_conf_time_based(const kco_conf_t *c) {
+        return c->partitioner == KCO_PARTITIONER_TIME || c->partitioner == KCO_PARTITIONER_DAILY ||
+               c->partitioner == KCO_PARTITIONER_HOURLY;
+}
 
 /* ParquetJsonFormat: the message for topic and its class name as configured (*java_class), or NULL. */
 const struct kco_proto_msg_s *kco_conf_proto_msg(const kco_conf_t *c, const char *topic, const char **java_class);

@@ -5,7 +5,8 @@
 # connector cannot), America/New_York across the 2021 fall-back hour, 30-minute buckets, rotate.interval.ms
 # following the field's time. (c) The Java connector's README configuration as it is (TimeBased, Record
 # extractor, path.format=YYYY-MM-dd-HH, locale=US, timezone=Asia/Shanghai, 10 s buckets), keys from the Kafka
-# timestamps kcat reads back. Every record lands in exactly one object, under the right key.
+# timestamps kcat reads back. (d) A custom partitioner: the example plugin loaded by partitioner.class=<path>,
+# and validate reporting what the plugin refuses. Every record lands in exactly one object, under the right key.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -139,3 +140,32 @@ for key, r in got:
 print("ok: 25 records under %s" % sorted({k.rsplit("/", 1)[0] for k, _ in got}))
 PY
 note "the README's connector names its objects by the Shanghai hour of each record's timestamp"
+
+note "(d) a custom partitioner: the example plugin (region=<r> from a country field), loaded by its path"
+plugin=$(realpath "$BUILD/libkco-region.so") || fail "no $BUILD/libkco-region.so (make builds it)"
+connector_props "$dir/pp.properties" name=pp topics=pf "store.url=file://$dir/out-pp" flush.size=30 \
+        "partitioner.class=$plugin" region.field=country "region.map=FR:eu,CN:ap"
+worker_start "$dir/worker.properties" "$dir/pp.properties"
+wait_for -t 45 output_is 30 mock_committed_offset connect-pp pf 0
+worker_stop
+keys_of "$dir/out-pp" >"$dir/pp.got"
+"$PY" - "$dir/pf.txt" "$dir/pp.got" <<'PY' || fail "plugin keys"
+import json, sys
+region = {"FR": "eu", "CN": "ap"}
+want, first = [], {}
+for off, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    d = "region=" + region.get(r["country"], "other")
+    want.append(("topics/pf/%s/pf+0+%010d.json" % (d, first.setdefault(d, off)), r["i"]))
+got = [(l.split("\t", 1)[0], json.loads(l.split("\t", 1)[1])["i"]) for l in open(sys.argv[2])]
+assert sorted(got) == sorted(want), sorted({k for k, _ in got})
+print("ok: %d records under %s" % (len(got), sorted({k for k, _ in got})))
+PY
+"$BUILD/kafka-connect-oss" validate "$dir/worker.properties" "$dir/pp.properties" >/dev/null ||
+        fail "validate refuses the plugin configuration"
+sed -i 's/^region.map=.*/region.map=FR/' "$dir/pp.properties"
+rc=0
+"$BUILD/kafka-connect-oss" validate "$dir/worker.properties" "$dir/pp.properties" >"$dir/pp.validate" 2>&1 || rc=$?
+assert_eq 2 "$rc" "validate exit status with a bad region.map"
+grep -q "partitioner.class = \"$plugin\"" "$dir/pp.validate" || fail "validate does not name the plugin: $(cat "$dir/pp.validate")"
+note "the plugin names the directories; validate reports what it refuses in the configuration"

@@ -86,7 +86,7 @@ static void test_all_errors_at_once(void **state) {
         (void)state;
         kco_props_t *c = props("flush.size=abc\ntasks.max=0\nformat.class=CsvFormat\n"
                                "filename.offset.zero.pad.width=99\nstorage.class=local\nstore.url=/rel\n"
-                               "flsh.size=3\nschema.compatibility=BACKWARD\n");
+                               "flsh.size=3\nenhanced.avro.schema.support=true\n");
         kco_conf_errs_t e;
         kco_conf_errs_init(&e);
         kco_conf_t *conf = kco_conf_new(NULL, c, &e);
@@ -100,7 +100,7 @@ static void test_all_errors_at_once(void **state) {
         assert_true(has_msg(e.msg, e.n, "store.url = \"/rel\""));
         assert_int_equal(e.n, 7);
         assert_true(has_msg(e.warn, e.nwarn, "flsh.size: unknown key; did you mean flush.size?"));
-        assert_true(has_msg(e.warn, e.nwarn, "schema.compatibility: not supported by this version yet"));
+        assert_true(has_msg(e.warn, e.nwarn, "enhanced.avro.schema.support: not supported by this version yet"));
         kco_conf_errs_free(&e);
         kco_props_destroy(c);
 }

@@ -18,6 +18,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "convert/kco_converter.h"
+#include "core/kco_arena.h"
 #include "sink/kco_sink.h"
 #include "store/kco_store.h"
 
@@ -518,6 +520,96 @@ static void test_schedule_rotation(void **state) {
         teardown_f(f);
 }
 
+/* A record whose value is JSON text through the connector's value converter (JsonConverter with schemas). */
+static int write_json(fixture_t *f, kco_converter_t *cv, kco_arena_t *a, int64_t off, const char *json,
+                      kco_err_t *err) {
+        kco_record_t r = {.topic = "t", .partition = 0, .offset = off, .timestamp = 0};
+        kco_arena_reset(a);
+        kco_err_clear(err);
+        if (kco_converter_convert(cv, "t", json, strlen(json), a, &r.value, err))
+                fail_msg("convert: %s", err->msg);
+        return kco_sink_write(f->sink, &r, err);
+}
+
+#define V1 "{\"type\":\"struct\",\"name\":\"R\",\"version\":1,\"fields\":[{\"field\":\"a\",\"type\":\"int32\"}]}"
+#define V2                                                                                                             \
+        "{\"type\":\"struct\",\"name\":\"R\",\"version\":2,\"fields\":[{\"field\":\"a\",\"type\":\"int32\"},"               \
+        "{\"field\":\"b\",\"type\":\"string\",\"optional\":true,\"default\":\"dflt\"}]}"
+#define R1(a) "{\"schema\":" V1 ",\"payload\":{\"a\":" #a "}}"
+#define R2(a, b) "{\"schema\":" V2 ",\"payload\":{\"a\":" #a ",\"b\":\"" b "\"}}"
+
+/* schema.compatibility over the sequence v1 v1 v2 v2 v1 v1 (the Java connector's alternating-schema scenario):
+ * NONE cuts a file at every change; BACKWARD (and FULL) only at the newer version, writing the later v1 records
+ * as v2 (b gets its default); FORWARD never (the v2 records are written as v1, b dropped). */
+static void check_compat(const char *mode, int flush, const char *const *want_keys, const char *const *want_bodies,
+                         int nfiles) {
+        char extra[256];
+        snprintf(extra, sizeof(extra), "flush.size=%d\nvalue.converter=json\nvalue.converter.schemas.enable=true\n"
+                                       "schema.compatibility=%s\n", flush, mode);
+        fixture_t *f = setup_with(extra);
+        kco_err_t err;
+        kco_converter_t *cv = kco_converter_new(f->conf->value_converter, 0, f->conf, &err);
+        assert_non_null(cv);
+        kco_arena_t *a = kco_arena_new(4096);
+        kco_sink_assign(f->sink, "t", 0);
+        const char *seq[] = {R1(1), R1(2), R2(3, "x"), R2(4, "y"), R1(5), R1(6)};
+        for (int i = 0; i < 6; i++)
+                if (write_json(f, cv, a, i, seq[i], &err))
+                        fail_msg("%s: record %d: %s", mode, i, err.msg);
+        for (int i = 0; i < nfiles; i++) {
+                char *o = obj(f, want_keys[i]);
+                if (!o)
+                        fail_msg("%s: no object %s", mode, want_keys[i]);
+                assert_string_equal(o, want_bodies[i]);
+                free(o);
+        }
+        kco_arena_destroy(a);
+        kco_converter_destroy(cv);
+        teardown_f(f);
+}
+
+static void test_schema_compatibility(void **state) {
+        (void)state;
+        const char *none_keys[] = {"topics/t/partition=0/t+0+0000000000.json", "topics/t/partition=0/t+0+0000000002.json",
+                                   "topics/t/partition=0/t+0+0000000004.json"};
+        const char *none_bodies[] = {"{\"a\":1}\n{\"a\":2}\n", "{\"a\":3,\"b\":\"x\"}\n{\"a\":4,\"b\":\"y\"}\n",
+                                     "{\"a\":5}\n{\"a\":6}\n"};
+        /* flush.size is each mode's last file size, so that every file is committed */
+        check_compat("NONE", 2, none_keys, none_bodies, 3);
+        const char *bw_keys[] = {"topics/t/partition=0/t+0+0000000000.json", "topics/t/partition=0/t+0+0000000002.json"};
+        const char *bw_bodies[] = {"{\"a\":1}\n{\"a\":2}\n",
+                                   "{\"a\":3,\"b\":\"x\"}\n{\"a\":4,\"b\":\"y\"}\n{\"a\":5,\"b\":\"dflt\"}\n"
+                                   "{\"a\":6,\"b\":\"dflt\"}\n"};
+        check_compat("BACKWARD", 4, bw_keys, bw_bodies, 2);
+        check_compat("FULL", 4, bw_keys, bw_bodies, 2);
+        const char *fw_keys[] = {"topics/t/partition=0/t+0+0000000000.json"};
+        const char *fw_bodies[] = {"{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n{\"a\":5}\n{\"a\":6}\n"};
+        check_compat("FORWARD", 6, fw_keys, fw_bodies, 1);
+}
+
+/* BACKWARD needs versions, and schemaless data cannot follow schema data. */
+static void test_schema_compatibility_errors(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=6\nvalue.converter=json\nvalue.converter.schemas.enable=true\n"
+                                  "schema.compatibility=BACKWARD\n");
+        kco_err_t err;
+        kco_converter_t *cv = kco_converter_new(f->conf->value_converter, 0, f->conf, &err);
+        kco_arena_t *a = kco_arena_new(4096);
+        kco_sink_assign(f->sink, "t", 0);
+        assert_int_equal(write_json(f, cv, a, 0, R1(1), &err), 0);
+        const char *unversioned = "{\"schema\":{\"type\":\"struct\",\"name\":\"R\",\"fields\":[{\"field\":\"a\","
+                                  "\"type\":\"int32\"}]},\"payload\":{\"a\":1}}";
+        assert_int_equal(write_json(f, cv, a, 1, unversioned, &err), -1);
+        assert_int_equal(err.code, KCO_ERR_DATA);
+        assert_string_equal(err.msg, "Schema version required for BACKWARD compatibility");
+        assert_int_equal(write_json(f, cv, a, 2, "{\"schema\":null,\"payload\":{\"a\":1}}", &err), -1);
+        if (!strstr(err.msg, "Switch between schema-based and schema-less data is not supported"))
+                fail_msg("%s", err.msg);
+        kco_arena_destroy(a);
+        kco_converter_destroy(cv);
+        teardown_f(f);
+}
+
 static void test_local_keys(void **state) {
         (void)state;
         fixture_t *f = setup_with("");
@@ -549,6 +641,7 @@ int main(void) {
                 cmocka_unit_test(test_compression),         cmocka_unit_test(test_offsets_must_advance),
                 cmocka_unit_test(test_local_keys),          cmocka_unit_test(test_size_rotation),
                 cmocka_unit_test(test_max_open_files),      cmocka_unit_test(test_schedule_rotation),
+                cmocka_unit_test(test_schema_compatibility), cmocka_unit_test(test_schema_compatibility_errors),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
