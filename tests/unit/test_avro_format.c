@@ -23,22 +23,9 @@
 
 #include "format/kco_avro_from_connect.h"
 #include "format/kco_format.h"
+#include "kco_test_schema.h"
 
 /* ---- building schemas and values ---- */
-
-static kco_schema_t *node(kco_schema_t *root, kco_type_t t) {
-        return kco_schema_node(root, t);
-}
-
-static kco_schema_t *opt(kco_schema_t *s) {
-        s->optional = 1;
-        return s;
-}
-
-static kco_schema_t *named(kco_schema_t *s, const char *name) {
-        kco_schema_set_name(s, name);
-        return s;
-}
 
 static kco_schema_t *logical(kco_schema_t *root, kco_type_t t, const char *name) {
         kco_schema_t *s = named(node(root, t), name);
@@ -50,32 +37,6 @@ static kco_schema_t *logical(kco_schema_t *root, kco_type_t t, const char *name)
 static kco_schema_t *decimal(kco_schema_t *root, const char *scale) {
         kco_schema_t *s = logical(root, KCO_TYPE_BYTES, KCO_DECIMAL_NAME);
         kco_schema_add_param(s, "scale", scale);
-        return s;
-}
-
-static kco_schema_t *array_of(kco_schema_t *root, kco_schema_t *el) {
-        kco_schema_t *s = node(root, KCO_TYPE_ARRAY);
-        s->value = el;
-        return s;
-}
-
-static kco_schema_t *map_of(kco_schema_t *root, kco_schema_t *k, kco_schema_t *v) {
-        kco_schema_t *s = node(root, KCO_TYPE_MAP);
-        s->key = k;
-        s->value = v;
-        return s;
-}
-
-/* fields(s, n, "name", schema, ...) */
-static kco_schema_t *fields(kco_schema_t *s, int n, ...) {
-        va_list ap;
-        va_start(ap, n);
-        kco_schema_alloc_fields(s, (size_t)n);
-        for (int i = 0; i < n; i++) {
-                const char *name = va_arg(ap, const char *);
-                kco_schema_set_field(s, (size_t)i, name, va_arg(ap, kco_schema_t *));
-        }
-        va_end(ap);
         return s;
 }
 
@@ -112,14 +73,6 @@ static void vc(kco_value_t *v, const kco_schema_t *s, kco_value_t *items, size_t
         v->schema = s;
         v->u.c.items = items;
         v->u.c.n = n;
-}
-
-static void finish(kco_schema_t *root) {
-        char why[200];
-        int rc = kco_schema_finish(root, why, sizeof(why));
-        if (rc)
-                fprintf(stderr, "finish: %s\n", why);
-        assert_int_equal(rc, 0);
 }
 
 /* ---- schema JSON ---- */

@@ -17,24 +17,9 @@
 
 #include "core/kco_arena.h"
 #include "record/kco_project.h"
+#include "kco_test_schema.h"
 
 /* ---- schemas and values ---- */
-
-static kco_arena_t *arena;
-
-static kco_schema_t *node(kco_schema_t *root, kco_type_t t) {
-        return kco_schema_node(root, t);
-}
-
-static kco_schema_t *opt(kco_schema_t *s) {
-        s->optional = 1;
-        return s;
-}
-
-static kco_schema_t *named(kco_schema_t *s, const char *name) {
-        kco_schema_set_name(s, name);
-        return s;
-}
 
 static kco_schema_t *versioned(kco_schema_t *s, int version) {
         s->has_version = 1;
@@ -51,89 +36,6 @@ static kco_schema_t *decimal(kco_schema_t *root, const char *scale) {
         kco_schema_t *s = named(node(root, KCO_TYPE_BYTES), KCO_DECIMAL_NAME);
         kco_schema_add_param(s, KCO_DECIMAL_SCALE, scale);
         return s;
-}
-
-static kco_schema_t *array_of(kco_schema_t *root, kco_schema_t *el) {
-        kco_schema_t *s = node(root, KCO_TYPE_ARRAY);
-        s->value = el;
-        return s;
-}
-
-static kco_schema_t *map_of(kco_schema_t *root, kco_schema_t *k, kco_schema_t *v) {
-        kco_schema_t *s = node(root, KCO_TYPE_MAP);
-        s->key = k;
-        s->value = v;
-        return s;
-}
-
-static kco_schema_t *fields(kco_schema_t *s, int n, ...) {
-        va_list ap;
-        va_start(ap, n);
-        kco_schema_alloc_fields(s, (size_t)n);
-        for (int i = 0; i < n; i++) {
-                const char *name = va_arg(ap, const char *);
-                kco_schema_set_field(s, (size_t)i, name, va_arg(ap, kco_schema_t *));
-        }
-        va_end(ap);
-        return s;
-}
-
-static kco_schema_t *finish(kco_schema_t *root) {
-        char why[200];
-        int rc = kco_schema_finish(root, why, sizeof(why));
-        if (rc)
-                fprintf(stderr, "finish: %s\n", why);
-        assert_int_equal(rc, 0);
-        return root;
-}
-
-static kco_value_t *V(void) {
-        return kco_arena_calloc(arena, 1, sizeof(kco_value_t));
-}
-
-static kco_value_t *NUL(void) {
-        return V(); /* type NULL */
-}
-
-static kco_value_t *I(const kco_schema_t *s, int64_t i) {
-        kco_value_t *v = V();
-        v->type = s->type;
-        v->schema = s;
-        v->u.i = i;
-        return v;
-}
-
-static kco_value_t *F(const kco_schema_t *s, double d) {
-        kco_value_t *v = V();
-        v->type = s->type;
-        v->schema = s;
-        v->u.d = d;
-        return v;
-}
-
-static kco_value_t *S(const kco_schema_t *s, const char *str) {
-        kco_value_t *v = V();
-        v->type = s->type;
-        v->schema = s;
-        v->u.s.ptr = str;
-        v->u.s.len = strlen(str);
-        return v;
-}
-
-/* C(s, n, item...): an array/struct of n items, or a map of n entries (2n items: key, value, ...). */
-static kco_value_t *C(const kco_schema_t *s, int n, ...) {
-        size_t cnt = (size_t)n * (s->type == KCO_TYPE_MAP ? 2 : 1);
-        kco_value_t *v = V();
-        v->type = s->type;
-        v->schema = s;
-        v->u.c.items = kco_arena_calloc(arena, cnt ? cnt : 1, sizeof(kco_value_t));
-        v->u.c.n = (size_t)n;
-        va_list ap;
-        va_start(ap, n);
-        for (size_t i = 0; i < cnt; i++)
-                v->u.c.items[i] = *va_arg(ap, kco_value_t *);
-        va_end(ap);
-        return v;
 }
 
 /* Literal values with no schema, for expected results (kco_value_equal ignores schemas). */
