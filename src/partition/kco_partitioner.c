@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/kco_log.h"
 #include "core/kco_mem.h"
 #include "partition/kco_plugin.h"
 
@@ -195,29 +194,25 @@ static char *kco_pt_pattern(const kco_conf_t *c, int64_t *duration) {
         }
 }
 
-kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf) {
+kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf, kco_err_t *err) {
         kco_partitioner_t *pt = kco_calloc(1, sizeof(*pt));
         pt->ops = &kco_partitioner_ops[conf->partitioner];
         pt->conf = conf;
         if (conf->partitioner == KCO_PARTITIONER_PLUGIN) {
-                kco_err_t err;
-                kco_err_clear(&err);
-                pt->plugin = kco_plugin_open(conf->partitioner_plugin, conf->raw, &err);
-                if (!pt->plugin) { /* validated before: loaded once already */
-                        kco_error("partition", "%s", err.msg);
-                        abort();
+                pt->plugin = kco_plugin_open(conf->partitioner_plugin, conf->raw, err);
+                if (!pt->plugin) { /* loaded once by validation already: the plugin changed its mind */
+                        kco_partitioner_destroy(pt);
+                        return NULL;
                 }
         } else if (kco_conf_time_based(conf)) {
-                kco_err_t err;
-                kco_err_clear(&err);
                 char *pattern = kco_pt_pattern(conf, &pt->duration_ms);
-                pt->tz = kco_tz_new(conf->timezone, &err);
-                pt->fmt = pt->tz ? kco_timefmt_new(pattern, conf->locale, &err) : NULL;
-                if (!pt->tz || !pt->fmt) { /* validated before: only an ICU failure gets here */
-                        kco_error("partition", "%s: %s", pt->ops->name, err.msg);
-                        abort();
-                }
+                pt->tz = kco_tz_new(conf->timezone, err);
+                pt->fmt = pt->tz ? kco_timefmt_new(pattern, conf->locale, err) : NULL;
                 free(pattern);
+                if (!pt->fmt) { /* validated before: only an ICU failure gets here */
+                        kco_partitioner_destroy(pt);
+                        return NULL;
+                }
         }
         return pt;
 }

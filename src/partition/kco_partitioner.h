@@ -45,8 +45,9 @@ struct kco_partitioner_s {
         int64_t duration_ms;
 };
 
-/* The configuration must have been validated (kco_conf_new without errors). */
-kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf);
+/* The configuration must have been validated (kco_conf_new without errors). NULL with KCO_ERR_CONFIG when a
+ * custom partitioner refuses to start for this task, or ICU fails. */
+kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf, kco_err_t *err);
 void kco_partitioner_destroy(kco_partitioner_t *pt);
 
 static inline int kco_partitioner_encode(kco_partitioner_t *pt, const kco_record_t *rec, kco_buf_t *out,

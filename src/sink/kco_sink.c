@@ -90,14 +90,17 @@ static kco_tpw_t *kco_sink_find(kco_sink_t *s, const char *topic, int32_t partit
         return NULL;
 }
 
-kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id) {
+kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id, kco_err_t *err) {
+        kco_partitioner_t *pt = kco_partitioner_new(conf, err);
+        if (!pt)
+                return NULL;
         kco_sink_t *s = kco_calloc(1, sizeof(*s));
         s->conf = conf;
         s->store = st;
         s->stats = stats;
         s->task_id = task_id;
         s->fmt = kco_format_new(conf);
-        s->pt = kco_partitioner_new(conf);
+        s->pt = pt;
         s->ext = kco_asprintf("%s%s", s->fmt->ops->extension(s->fmt), kco_codec_extension(conf->compression));
         s->nbuckets = 64;
         s->buckets = kco_calloc(s->nbuckets, sizeof(*s->buckets));
@@ -105,10 +108,11 @@ kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *s
         if (conf->schema_compat != KCO_COMPAT_NONE)
                 s->proj_arena = kco_arena_new(16 * 1024);
         if (conf->rotate_schedule_ms > 0) {
-                kco_err_t err;
-                s->sched_tz = kco_tz_new(conf->timezone, &err); /* validated with the configuration */
-                if (!s->sched_tz)
-                        s->sched_tz = kco_tz_new("UTC", &err);
+                s->sched_tz = kco_tz_new(conf->timezone, err); /* validated with the configuration */
+                if (!s->sched_tz) {
+                        kco_sink_destroy(s);
+                        return NULL;
+                }
         }
         if (conf->metadata_fields) {
                 s->meta = kco_metadata_new();

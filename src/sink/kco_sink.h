@@ -20,7 +20,8 @@
 
 typedef struct kco_sink_s kco_sink_t;
 
-kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id);
+/* NULL with err when the partitioner cannot start (a custom partitioner refusing, ICU failing). */
+kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *stats, int task_id, kco_err_t *err);
 /* Discards all open files. */
 void kco_sink_destroy(kco_sink_t *s);
 

@@ -325,7 +325,15 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
                         return NULL;
                 }
         }
-        t->sink = kco_sink_new(c->conf, c->store, &c->stats, id);
+        t->sink = kco_sink_new(c->conf, c->store, &c->stats, id, err);
+        if (!t->sink) {
+                kco_converter_destroy(t->key_cv);
+                kco_converter_destroy(t->value_cv);
+                kco_dlq_destroy(t->dlq);
+                kco_arena_destroy(t->arena);
+                free(t);
+                return NULL;
+        }
         kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit,
                                   kco_task_commit_result};
         char e[512];

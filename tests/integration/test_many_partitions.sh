@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_many_partitions.sh - 48 partitions shared by 3 tasks of one process: every partition's objects are
-# complete and in order, each partition handled by exactly one task.
+# complete and in order, each partition handled by one task at a time (a late join may move them once).
 . "$(dirname "$0")/lib.sh"
 
 mock_start --topic m:48
@@ -20,7 +20,11 @@ for task in 0 1 2; do
         grep -q "task oss-sink-$task: assigned" "$WORKER_LOG" || fail "task $task got no partition"
 done
 assert_eq 48 "$(grep -o 'assigned m-[0-9]*' "$WORKER_LOG" | sort -u | wc -l)" "partitions assigned"
-assert_eq 48 "$(grep -c 'assigned m-' "$WORKER_LOG")" "assignments (each partition once)"
+# A task that joins late (a slow machine, a sanitizer build) causes one rebalance: partitions then move once;
+# the objects below must still hold every record exactly once.
+n=$(grep -c 'assigned m-' "$WORKER_LOG")
+((n >= 48 && n <= 96)) || fail "assignments: $n (more than one rebalance)"
+((n == 48)) || note "$n assignments: one rebalance while the tasks joined"
 python3 - "$dir" <<'PY'
 import json, sys
 d = sys.argv[1]

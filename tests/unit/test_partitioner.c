@@ -51,7 +51,8 @@ static void fx_init(fx_t *f, const char *extra) {
                 fprintf(stderr, "config: %s\n", e.msg[i]);
         assert_int_equal(e.n, 0);
         kco_conf_errs_free(&e);
-        f->pt = kco_partitioner_new(f->conf);
+        f->pt = kco_partitioner_new(f->conf, &f->err);
+        assert_non_null(f->pt);
         f->cv = kco_converter_new(f->conf->value_converter, 0, f->conf, &f->err);
         assert_non_null(f->cv);
         f->arena = kco_arena_new(4096);

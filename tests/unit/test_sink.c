@@ -53,7 +53,8 @@ static fixture_t *setup_with(const char *extra) {
         kco_err_t err2;
         f->store = kco_store_new(f->conf, &err2);
         assert_non_null(f->store);
-        f->sink = kco_sink_new(f->conf, f->store, &f->stats, 0);
+        f->sink = kco_sink_new(f->conf, f->store, &f->stats, 0, &err2);
+        assert_non_null(f->sink);
         return f;
 }
 
