@@ -33,29 +33,13 @@
 
 #include "convert/kco_json_dom.h"
 #include "core/kco_mem.h"
+#include "convert/kco_proto_json_scalar.h"
 #include "record/kco_path.h"
-
-#define PJ_WHO "ParquetJsonFormat"
-#define PJ_MAX_DEPTH 100 /* JSON levels (the DOM) and message levels (JsonFormat's recursion limit) */
-#define PJ_SHOW 40       /* bytes of offending JSON text quoted in an error */
-#define PJ_SHOW_CAP 256  /* PJ_SHOW bytes escaped (6 each at most), quotes, "..." */
-#define PJ_TS_MIN (-62135596800LL)   /* 0001-01-01T00:00:00Z */
-#define PJ_TS_MAX 253402300799LL     /* 9999-12-31T23:59:59Z */
-#define PJ_DUR_MAX 315576000000LL    /* 10000 years */
-#define PJ_NULL_ENUM "google.protobuf.NullValue"
-
-enum { PJ_OK = 0, PJ_NOTNUM = -1, PJ_RANGE = -2 };
 
 struct kco_proto_json_s {
         kco_json_dom_t dom;
         kco_arena_t *scratch;
 };
-
-typedef struct pj_ctx_s {
-        kco_arena_t *arena;   /* the values */
-        kco_arena_t *scratch; /* the parser's */
-        kco_err_t *err;
-} pj_ctx_t;
 
 kco_proto_json_t *kco_proto_json_new(void) {
         kco_proto_json_t *j = kco_calloc(1, sizeof(*j));
@@ -70,426 +54,6 @@ void kco_proto_json_destroy(kco_proto_json_t *j) {
         kco_json_dom_free(&j->dom);
         kco_arena_destroy(j->scratch);
         free(j);
-}
-
-/* ---- errors ---- */
-
-/* [p, p+n) for an error message: up to PJ_SHOW bytes (cut at a UTF-8 character boundary, "..." after), control
- * characters escaped (quoted: also '"' and '\\', as JSON) or blanked. Returns buf (PJ_SHOW_CAP bytes). */
-static const char *pj_clip(char *buf, const char *p, size_t n, int quoted) {
-        size_t o = 0, lim = n;
-        int more = 0;
-        if (lim > PJ_SHOW) {
-                lim = PJ_SHOW;
-                while (lim > 0 && ((unsigned char)p[lim] & 0xC0) == 0x80)
-                        lim--;
-                more = 1;
-        }
-        if (quoted)
-                buf[o++] = '"';
-        for (size_t i = 0; i < lim && o + 12 < PJ_SHOW_CAP; i++) {
-                unsigned char ch = (unsigned char)p[i];
-                if (quoted && (ch == '"' || ch == '\\')) {
-                        buf[o++] = '\\';
-                        buf[o++] = (char)ch;
-                } else if (ch < 0x20 || ch == 0x7F) {
-                        if (quoted)
-                                o += (size_t)snprintf(buf + o, PJ_SHOW_CAP - o, "\\u%04x", ch);
-                        else
-                                buf[o++] = ' ';
-                } else {
-                        buf[o++] = (char)ch;
-                }
-        }
-        if (more) {
-                memcpy(buf + o, "...", 3);
-                o += 3;
-        }
-        if (quoted)
-                buf[o++] = '"';
-        buf[o] = '\0';
-        return buf;
-}
-
-/* A JSON value as Gson's JsonElement.toString shows it (strings quoted), shortened. */
-static const char *pj_show(char *buf, const kco_json_node_t *j) {
-        switch (j->kind) {
-        case KCO_JSON_NULL:
-                return "null";
-        case KCO_JSON_TRUE:
-                return "true";
-        case KCO_JSON_FALSE:
-                return "false";
-        case KCO_JSON_STRING:
-                return pj_clip(buf, j->p, j->len, 1);
-        default:
-                return pj_clip(buf, j->p, j->len, 0);
-        }
-}
-
-/* A JSON value as JsonElement.getAsString gives it (strings unquoted), shortened. */
-static const char *pj_show_raw(char *buf, const kco_json_node_t *j) {
-        return j->kind == KCO_JSON_STRING ? pj_clip(buf, j->p, j->len, 0) : pj_show(buf, j);
-}
-
-/* ---- numbers ---- */
-
-/* The text of a NUMBER or STRING node (NULL for other kinds). */
-static const char *pj_text(const kco_json_node_t *j, size_t *n) {
-        if (j->kind != KCO_JSON_NUMBER && j->kind != KCO_JSON_STRING)
-                return NULL;
-        *n = j->len;
-        return j->p;
-}
-
-static int pj_digit(char ch) {
-        return ch >= '0' && ch <= '9';
-}
-
-/* A decimal number in java.math.BigDecimal's grammar: [+-] digits [. digits] [(e|E) [+-] digits], with a digit
- * on at least one side of the point; the exponent within int32 (else BigDecimal fails). */
-typedef struct pj_dec_s {
-        int neg;
-        const char *ip, *fp; /* integer and fraction digits */
-        size_t ni, nf;
-        int64_t exp;
-} pj_dec_t;
-
-static int pj_dec_scan(const char *p, size_t n, pj_dec_t *d) {
-        const char *e = p + n;
-        memset(d, 0, sizeof(*d));
-        if (p < e && (*p == '+' || *p == '-'))
-                d->neg = *p++ == '-';
-        d->ip = p;
-        while (p < e && pj_digit(*p))
-                p++;
-        d->ni = (size_t)(p - d->ip);
-        if (p < e && *p == '.') {
-                d->fp = ++p;
-                while (p < e && pj_digit(*p))
-                        p++;
-                d->nf = (size_t)(p - d->fp);
-        }
-        if (!d->ni && !d->nf)
-                return -1;
-        if (p < e && (*p == 'e' || *p == 'E')) {
-                int eneg = 0;
-                p++;
-                if (p < e && (*p == '+' || *p == '-'))
-                        eneg = *p++ == '-';
-                if (p >= e || !pj_digit(*p))
-                        return -1;
-                for (; p < e && pj_digit(*p); p++)
-                        if (d->exp <= INT32_MAX)
-                                d->exp = d->exp * 10 + (*p - '0');
-                if (d->exp > INT32_MAX)
-                        return -1;
-                if (eneg)
-                        d->exp = -d->exp;
-        }
-        return p == e ? 0 : -1;
-}
-
-static char pj_dec_digit(const pj_dec_t *d, size_t i) {
-        return i < d->ni ? d->ip[i] : d->fp[i - d->ni];
-}
-
-/* [p, p+n) as an exact integer: PJ_OK with its sign and magnitude (zero is never negative), PJ_NOTNUM when it is
- * no number or not integral, PJ_RANGE when integral but beyond 2^64 - 1. */
-static int pj_dec_int(const char *p, size_t n, int *neg, uint64_t *mag) {
-        pj_dec_t d;
-        *neg = 0;
-        *mag = 0;
-        if (pj_dec_scan(p, n, &d))
-                return PJ_NOTNUM;
-        size_t nd = d.ni + d.nf, s = 0, t;
-        while (s < nd && pj_dec_digit(&d, s) == '0')
-                s++;
-        if (s == nd)
-                return PJ_OK; /* zero, whatever its exponent */
-        t = nd - 1;
-        while (pj_dec_digit(&d, t) == '0')
-                t--;
-        /* value = digits[s..t] * 10^k */
-        int64_t k = d.exp - (int64_t)d.nf + (int64_t)(nd - 1 - t);
-        if (k < 0)
-                return PJ_NOTNUM;
-        if ((int64_t)(t - s + 1) + k > 20)
-                return PJ_RANGE;
-        uint64_t v = 0;
-        for (size_t i = s; i <= t; i++) {
-                unsigned dg = (unsigned)(pj_dec_digit(&d, i) - '0');
-                if (v > (UINT64_MAX - dg) / 10)
-                        return PJ_RANGE;
-                v = v * 10 + dg;
-        }
-        for (; k > 0; k--) {
-                if (v > UINT64_MAX / 10)
-                        return PJ_RANGE;
-                v *= 10;
-        }
-        *neg = d.neg;
-        *mag = v;
-        return PJ_OK;
-}
-
-static int64_t pj_u64_bits(uint64_t u) {
-        int64_t v;
-        memcpy(&v, &u, sizeof(v));
-        return v;
-}
-
-/* An integer of protobuf type t as its value (INT32 for the signed 32-bit kinds, else INT64). */
-static void pj_int_value(kco_proto_type_t t, int64_t v, kco_value_t *out) {
-        int i32 = t == KCO_PROTO_INT32 || t == KCO_PROTO_SINT32 || t == KCO_PROTO_SFIXED32;
-        out->type = i32 ? KCO_TYPE_INT32 : KCO_TYPE_INT64;
-        out->schema = NULL;
-        out->u.i = v;
-}
-
-static const char *pj_int_name(kco_proto_type_t t) {
-        switch (t) {
-        case KCO_PROTO_UINT32:
-        case KCO_PROTO_FIXED32:
-                return "uint32";
-        case KCO_PROTO_UINT64:
-        case KCO_PROTO_FIXED64:
-                return "uint64";
-        case KCO_PROTO_INT64:
-        case KCO_PROTO_SINT64:
-        case KCO_PROTO_SFIXED64:
-                return "int64";
-        default:
-                return "int32";
-        }
-}
-
-/* The common case: a JSON integer of at most 18 digits (no leading zeros: the JSON grammar). */
-static int pj_small_int(const kco_json_node_t *j, int *neg, uint64_t *mag) {
-        if (j->kind != KCO_JSON_NUMBER || !(j->flags & KCO_JSON_INTEGRAL) || j->len > 19)
-                return -1;
-        const char *p = j->p, *e = j->p + j->len;
-        *neg = *p == '-';
-        p += *neg;
-        if (e - p > 18)
-                return -1;
-        uint64_t v = 0;
-        for (; p < e; p++)
-                v = v * 10 + (uint64_t)(*p - '0');
-        *neg = *neg && v; /* -0 is 0 */
-        *mag = v;
-        return 0;
-}
-
-static int pj_integer(pj_ctx_t *c, kco_proto_type_t t, const kco_json_node_t *j, const kco_path_t *path,
-                      kco_value_t *out) {
-        char sb[PJ_SHOW_CAP];
-        size_t n = 0;
-        const char *p = pj_text(j, &n);
-        int neg = 0;
-        uint64_t mag = 0;
-        int rc = !pj_small_int(j, &neg, &mag) ? PJ_OK : p ? pj_dec_int(p, n, &neg, &mag) : PJ_NOTNUM;
-        switch (t) {
-        case KCO_PROTO_INT32:
-        case KCO_PROTO_SINT32:
-        case KCO_PROTO_SFIXED32:
-                if (rc || mag > (neg ? 2147483648u : 2147483647u))
-                        return kco_path_error(c->err, PJ_WHO, path, "Not an int32 value: %s", pj_show(sb, j));
-                pj_int_value(t, neg ? -(int64_t)mag : (int64_t)mag, out);
-                return 0;
-        case KCO_PROTO_UINT32:
-        case KCO_PROTO_FIXED32:
-                if (rc == PJ_NOTNUM)
-                        return kco_path_error(c->err, PJ_WHO, path, "Not an uint32 value: %s", pj_show(sb, j));
-                if (rc || neg || mag > UINT32_MAX)
-                        return kco_path_error(c->err, PJ_WHO, path, "Out of range uint32 value: %s", pj_show(sb, j));
-                pj_int_value(t, (int64_t)mag, out);
-                return 0;
-        case KCO_PROTO_UINT64:
-        case KCO_PROTO_FIXED64:
-                if (rc == PJ_NOTNUM)
-                        return kco_path_error(c->err, PJ_WHO, path, "Not an uint64 value: %s", pj_show(sb, j));
-                if (rc || neg)
-                        return kco_path_error(c->err, PJ_WHO, path, "Out of range uint64 value: %s", pj_show(sb, j));
-                pj_int_value(t, pj_u64_bits(mag), out);
-                return 0;
-        default: /* INT64 SINT64 SFIXED64 */
-                if (rc || mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
-                        return kco_path_error(c->err, PJ_WHO, path, "Not an int64 value: %s", pj_show(sb, j));
-                pj_int_value(t, !neg ? (int64_t)mag : mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag,
-                             out);
-                return 0;
-        }
-}
-
-/* A double rounded to float as Java's (float) cast does (a finite value beyond float's range is not UB here). */
-static double pj_to_float(double v) {
-        if (fabs(v) > FLT_MAX)
-                return fabs(v) >= (double)FLT_MAX + ldexp(1.0, 103) ? copysign(INFINITY, v) : copysign(FLT_MAX, v);
-        return (double)(float)v;
-}
-
-static int pj_is(const kco_json_node_t *j, const char *s) {
-        size_t n = strlen(s);
-        return j->kind == KCO_JSON_STRING && j->len == n && !memcmp(j->p, s, n);
-}
-
-/* Clinger's fast path: a JSON number without an exponent, of at most 15 significant digits and 22 fraction
- * digits, is its digits (exact in a double) divided by an exact power of ten: one correctly rounded operation,
- * the same double strtod gives. -1 for anything else. */
-static int pj_fast_real(const kco_json_node_t *j, double *out) {
-        static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-        if (j->kind != KCO_JSON_NUMBER)
-                return -1;
-        const char *p = j->p, *e = j->p + j->len;
-        int neg = *p == '-', digits = 0, frac = -1;
-        uint64_t m = 0;
-        for (p += neg; p < e; p++) {
-                if (*p == '.') {
-                        frac = 0;
-                        continue;
-                }
-                if (*p < '0' || *p > '9')
-                        return -1; /* an exponent */
-                if (m || *p != '0')
-                        digits++;
-                m = m * 10 + (uint64_t)(*p - '0');
-                frac += frac >= 0;
-        }
-        if (digits > 15 || frac > 22)
-                return -1;
-        double v = frac > 0 ? (double)m / pow10[frac] : (double)m;
-        *out = neg ? -v : v;
-        return 0;
-}
-
-/* float (f32) or double: a number, a numeric string, or "NaN", "Infinity", "-Infinity". Doubles go through
- * strtod (correctly rounded, as BigDecimal.doubleValue); floats through double first, as JsonFormat does. */
-static int pj_real(pj_ctx_t *c, int f32, const kco_json_node_t *j, const kco_path_t *path, kco_value_t *out) {
-        char sb[PJ_SHOW_CAP], nb[64];
-        const char *what = f32 ? "float" : "double";
-        size_t n = 0;
-        const char *p = pj_text(j, &n);
-        pj_dec_t d;
-        double v;
-        if (!p)
-                return kco_path_error(c->err, PJ_WHO, path, "Not a %s value: %s", what, pj_show(sb, j));
-        if (pj_is(j, "NaN")) {
-                v = NAN;
-        } else if (pj_is(j, "Infinity")) {
-                v = INFINITY;
-        } else if (pj_is(j, "-Infinity")) {
-                v = -INFINITY;
-        } else if (!pj_fast_real(j, &v)) {
-                if (f32)
-                        v = pj_to_float(v); /* at most 15 digits: within float's range or rounding to its max */
-        } else {
-                if (pj_dec_scan(p, n, &d))
-                        return kco_path_error(c->err, PJ_WHO, path, "Not a %s value: %s", what, pj_show(sb, j));
-                char *s = n < sizeof(nb) ? nb : kco_arena_alloc(c->scratch, n + 1);
-                memcpy(s, p, n);
-                s[n] = '\0';
-                v = strtod(s, NULL);
-                if (f32) {
-                        /* JsonFormat: beyond Float.MAX_VALUE * (1 + 1e-6) is out of range */
-                        if (!(fabs(v) <= (double)FLT_MAX * (1.0 + 1e-6)))
-                                return kco_path_error(c->err, PJ_WHO, path, "Out of range float value: %s",
-                                                      pj_show(sb, j));
-                        v = pj_to_float(v);
-                } else if (isinf(v) && !(fabsl(strtold(s, NULL)) <= (long double)DBL_MAX * 1.000001L)) {
-                        return kco_path_error(c->err, PJ_WHO, path, "Out of range double value: %s", pj_show(sb, j));
-                }
-        }
-        out->type = f32 ? KCO_TYPE_FLOAT32 : KCO_TYPE_FLOAT64;
-        out->schema = NULL;
-        out->u.d = v;
-        return 0;
-}
-
-/* ---- strings, bytes, bools, enums ---- */
-
-/* A STRING node's bytes as a value of type t: pointing into the text, or copied when unescaped (scratch). */
-static void pj_str(pj_ctx_t *c, const char *p, size_t n, int owned, kco_type_t t, kco_value_t *out) {
-        out->type = t;
-        out->schema = NULL;
-        if (owned && n) {
-                char *s = kco_arena_alloc(c->arena, n);
-                memcpy(s, p, n);
-                p = s;
-        }
-        out->u.s.ptr = n ? p : "";
-        out->u.s.len = n;
-}
-
-static int pj_b64_digit(unsigned char ch, int url) {
-        if (ch >= 'A' && ch <= 'Z')
-                return ch - 'A';
-        if (ch >= 'a' && ch <= 'z')
-                return ch - 'a' + 26;
-        if (ch >= '0' && ch <= '9')
-                return ch - '0' + 52;
-        if (ch == (url ? '-' : '+'))
-                return 62;
-        if (ch == (url ? '_' : '/'))
-                return 63;
-        return -1;
-}
-
-/* Guava's BaseEncoding.base64() (url: base64Url()) decode: trailing '=' dropped, then every character of the
- * alphabet and a length that is not 1 mod 4. o holds 3 * n / 4 + 3 bytes. */
-static int pj_b64(const char *p, size_t n, int url, unsigned char *o, size_t *olen) {
-        uint32_t acc = 0;
-        int bits = 0;
-        size_t w = 0;
-        while (n && p[n - 1] == '=')
-                n--;
-        if (n % 4 == 1)
-                return -1;
-        for (size_t i = 0; i < n; i++) {
-                int v = pj_b64_digit((unsigned char)p[i], url);
-                if (v < 0)
-                        return -1;
-                acc = (acc << 6 | (uint32_t)v) & 0xFFFFFF;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        o[w++] = (unsigned char)(acc >> bits);
-                }
-        }
-        *olen = w;
-        return 0;
-}
-
-static int pj_bytes(pj_ctx_t *c, const kco_json_node_t *j, const kco_path_t *path, kco_value_t *out) {
-        char sb[PJ_SHOW_CAP];
-        size_t olen = 0;
-        if (j->kind != KCO_JSON_STRING)
-                return kco_path_error(c->err, PJ_WHO, path, "Not a bytes value (base64 string): %s", pj_show(sb, j));
-        unsigned char *o = kco_arena_alloc(c->arena, j->len / 4 * 3 + 3);
-        if (pj_b64(j->p, j->len, 0, o, &olen) && pj_b64(j->p, j->len, 1, o, &olen))
-                return kco_path_error(c->err, PJ_WHO, path, "Not a bytes value (base64 string): %s", pj_show(sb, j));
-        out->type = KCO_TYPE_BYTES;
-        out->schema = NULL;
-        out->u.s.ptr = (const char *)o;
-        out->u.s.len = olen;
-        return 0;
-}
-
-/* true / false, or the strings "true" / "false" (JsonFormat reads bools with getAsString). */
-static int pj_bool(pj_ctx_t *c, const kco_json_node_t *j, const kco_path_t *path, kco_value_t *out) {
-        char sb[PJ_SHOW_CAP];
-        int v;
-        if (j->kind == KCO_JSON_TRUE || pj_is(j, "true"))
-                v = 1;
-        else if (j->kind == KCO_JSON_FALSE || pj_is(j, "false"))
-                v = 0;
-        else
-                return kco_path_error(c->err, PJ_WHO, path, "Invalid bool value: %s", pj_show(sb, j));
-        out->type = KCO_TYPE_BOOLEAN;
-        out->schema = NULL;
-        out->u.i = v;
-        return 0;
 }
 
 /* name (a C string) is exactly [k, k+n) (which may hold NUL bytes). */
@@ -527,10 +91,10 @@ static int pj_enum(pj_ctx_t *c, const kco_proto_enum_t *en, const kco_json_node_
                                 return 0;
                         }
                 }
-        const char *p = pj_text(j, &n);
+        const char *p = kco_pj_text(j, &n);
         int neg = 0;
         uint64_t mag = 0;
-        if (p && pj_dec_int(p, n, &neg, &mag) == PJ_OK && mag <= (neg ? 2147483648u : 2147483647u)) {
+        if (p && kco_pj_dec_int(p, n, &neg, &mag) == PJ_OK && mag <= (neg ? 2147483648u : 2147483647u)) {
                 int32_t num = (int32_t)(neg ? -(int64_t)mag : (int64_t)mag);
                 for (size_t i = 0; i < en->nvalues; i++)
                         if (en->values[i].number == num) {
@@ -552,7 +116,7 @@ static int pj_enum(pj_ctx_t *c, const kco_proto_enum_t *en, const kco_json_node_
                         return 0;
                 }
         }
-        return kco_path_error(c->err, PJ_WHO, path, "Invalid enum value: %s for enum type: %s", pj_show_raw(sb, j),
+        return kco_path_error(c->err, PJ_WHO, path, "Invalid enum value: %s for enum type: %s", kco_pj_show_raw(sb, j),
                               en->full_name ? en->full_name : "?");
 }
 
@@ -587,20 +151,20 @@ static int pj_single(pj_ctx_t *c, const kco_proto_field_t *f, const kco_json_nod
                         return kco_path_error(c->err, PJ_WHO, path, "Field %s has no enum type", f->name);
                 return pj_enum(c, f->en, j, path, out);
         case KCO_PROTO_DOUBLE:
-                return pj_real(c, 0, j, path, out);
+                return kco_pj_real(c, 0, j, path, out);
         case KCO_PROTO_FLOAT:
-                return pj_real(c, 1, j, path, out);
+                return kco_pj_real(c, 1, j, path, out);
         case KCO_PROTO_BOOL:
-                return pj_bool(c, j, path, out);
+                return kco_pj_bool(c, j, path, out);
         case KCO_PROTO_STRING:
                 if (j->kind != KCO_JSON_STRING)
-                        return kco_path_error(c->err, PJ_WHO, path, "Not a string value: %s", pj_show(sb, j));
-                pj_str(c, j->p, j->len, j->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, out);
+                        return kco_path_error(c->err, PJ_WHO, path, "Not a string value: %s", kco_pj_show(sb, j));
+                kco_pj_str(c, j->p, j->len, j->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, out);
                 return 0;
         case KCO_PROTO_BYTES:
-                return pj_bytes(c, j, path, out);
+                return kco_pj_bytes(c, j, path, out);
         default:
-                return pj_integer(c, f->type, j, path, out);
+                return kco_pj_integer(c, f->type, j, path, out);
         }
 }
 
@@ -629,7 +193,7 @@ static void pj_default(const kco_proto_field_t *f, kco_value_t *out) {
                 pj_enum_name(f->en && f->en->nvalues ? f->en->values[0].name : "", out);
                 return;
         default:
-                pj_int_value(f->type, 0, out);
+                kco_pj_int_value(f->type, 0, out);
                 return;
         }
 }
@@ -666,7 +230,7 @@ static int pj_repeated(pj_ctx_t *c, const kco_proto_field_t *f, const kco_json_n
         char sb[PJ_SHOW_CAP];
         if (j->kind != KCO_JSON_ARRAY)
                 return kco_path_error(c->err, PJ_WHO, path, "Expected an array for %s but found %s", f->name,
-                                      pj_show(sb, j));
+                                      kco_pj_show(sb, j));
         kco_value_t *items = j->n ? kco_arena_alloc(c->arena, j->n * sizeof(*items)) : NULL;
         for (size_t i = 0; i < j->n; i++) {
                 const kco_json_node_t *e = &j->items[i];
@@ -690,10 +254,10 @@ static int pj_key(pj_ctx_t *c, const kco_proto_field_t *kf, const kco_json_node_
                   kco_value_t *out) {
         switch (kf->type) {
         case KCO_PROTO_STRING:
-                pj_str(c, k->p, k->len, k->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, out);
+                kco_pj_str(c, k->p, k->len, k->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, out);
                 return 0;
         case KCO_PROTO_BOOL:
-                return pj_bool(c, k, path, out);
+                return kco_pj_bool(c, k, path, out);
         case KCO_PROTO_DOUBLE:
         case KCO_PROTO_FLOAT:
         case KCO_PROTO_BYTES:
@@ -708,10 +272,10 @@ static int pj_key(pj_ctx_t *c, const kco_proto_field_t *kf, const kco_json_node_
                 for (; ok && p < e; p++)
                         ok = pj_digit(*p);
                 if (ok)
-                        return pj_integer(c, kf->type, k, path, out);
+                        return kco_pj_integer(c, kf->type, k, path, out);
                 char sb[PJ_SHOW_CAP];
-                return kco_path_error(c->err, PJ_WHO, path, "Not an %s value: %s", pj_int_name(kf->type),
-                                      pj_show(sb, k));
+                return kco_path_error(c->err, PJ_WHO, path, "Not an %s value: %s", kco_pj_int_name(kf->type),
+                                      kco_pj_show(sb, k));
         }
         }
 }
@@ -723,7 +287,7 @@ static int pj_map(pj_ctx_t *c, const kco_proto_field_t *f, const kco_json_node_t
         if (!e || e->nfields < 2)
                 return kco_path_error(c->err, PJ_WHO, path, "Invalid map field: %s", f->name);
         if (j->kind != KCO_JSON_OBJECT)
-                return kco_path_error(c->err, PJ_WHO, path, "Expect a map object but found: %s", pj_show(sb, j));
+                return kco_path_error(c->err, PJ_WHO, path, "Expect a map object but found: %s", kco_pj_show(sb, j));
         const kco_proto_field_t *kf = &e->fields[0], *vf = &e->fields[1];
         size_t n = j->n;
         kco_value_t *entries = n ? kco_arena_alloc(c->arena, n * sizeof(*entries)) : NULL;
@@ -903,13 +467,13 @@ static int pj_seconds_nanos(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_jso
         if (j->kind != KCO_JSON_STRING || (ts ? pj_parse_timestamp(j->p, j->len, &secs, &nanos)
                                               : pj_parse_duration(j->p, j->len, &secs, &nanos)))
                 return kco_path_error(c->err, PJ_WHO, path, "Failed to parse %s: %s", ts ? "timestamp" : "duration",
-                                      pj_show(sb, j));
+                                      kco_pj_show(sb, j));
         kco_value_t v;
         kco_value_t *items = pj_items(c, m, &v);
         for (size_t i = 0; i < m->nfields; i++) {
                 const kco_proto_field_t *f = &m->fields[i];
                 if (f->number == 1 || f->number == 2)
-                        pj_int_value(f->type, f->number == 1 ? secs : nanos, &items[i]);
+                        kco_pj_int_value(f->type, f->number == 1 ? secs : nanos, &items[i]);
         }
         if (pj_finish(c, m, items, path))
                 return -1;
@@ -946,7 +510,7 @@ static int pj_field_mask(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_json_n
         if (pi == m->nfields || m->fields[pi].label != KCO_PROTO_LABEL_REPEATED)
                 return kco_path_error(c->err, PJ_WHO, path, "Invalid field mask type: %s", m->full_name);
         if (j->kind != KCO_JSON_STRING)
-                return kco_path_error(c->err, PJ_WHO, path, "Failed to parse field mask: %s", pj_show(sb, j));
+                return kco_path_error(c->err, PJ_WHO, path, "Failed to parse field mask: %s", kco_pj_show(sb, j));
         const char *p = j->p, *e = j->p + j->len;
         size_t np = 0, upper = 0;
         for (const char *q = p; q < e; q++) {
@@ -968,7 +532,7 @@ static int pj_field_mask(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_json_n
                         for (const char *r = p; r < q; r++)
                                 up += *r >= 'A' && *r <= 'Z';
                         if (!up) {
-                                pj_str(c, p, (size_t)(q - p), j->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, &paths[k]);
+                                kco_pj_str(c, p, (size_t)(q - p), j->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, &paths[k]);
                         } else {
                                 char *s = conv;
                                 for (const char *r = p; r < q; r++) {
@@ -980,7 +544,7 @@ static int pj_field_mask(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_json_n
                                                 *conv++ = *r;
                                         }
                                 }
-                                pj_str(c, s, (size_t)(conv - s), 0, KCO_TYPE_STRING, &paths[k]);
+                                kco_pj_str(c, s, (size_t)(conv - s), 0, KCO_TYPE_STRING, &paths[k]);
                         }
                         k++;
                 }
@@ -1012,7 +576,7 @@ static int pj_message(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_json_node
                 break;
         }
         if (j->kind != KCO_JSON_OBJECT)
-                return kco_path_error(c->err, PJ_WHO, path, "Expect message object but got: %s", pj_show(sb, j));
+                return kco_path_error(c->err, PJ_WHO, path, "Expect message object but got: %s", kco_pj_show(sb, j));
         kco_value_t v;
         kco_value_t *items = pj_items(c, m, &v);
         size_t hint = 0;
@@ -1021,7 +585,7 @@ static int pj_message(pj_ctx_t *c, const kco_proto_msg_t *m, const kco_json_node
                 size_t fi = pj_find(m, key->p, key->len, &hint);
                 if (fi == SIZE_MAX)
                         return kco_path_error(c->err, PJ_WHO, path, "Cannot find field: %s in message %s",
-                                              pj_clip(sb, key->p, key->len, 0), m->full_name);
+                                              kco_pj_clip(sb, key->p, key->len, 0), m->full_name);
                 const kco_proto_field_t *f = &m->fields[fi];
                 kco_value_t *it = &items[fi];
                 kco_path_t fp = {path, f->name, NULL, 0, 0};

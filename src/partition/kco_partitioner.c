@@ -157,7 +157,13 @@ static int kco_pt_time_encode(kco_partitioner_t *pt, const kco_record_t *rec, kc
                               kco_err_t *err) {
         if (kco_partitioner_timestamp(pt, rec, ts, err))
                 return -1;
-        kco_timefmt_format(pt->fmt, pt->tz, kco_tz_bucket(pt->tz, *ts, pt->duration_ms), out);
+        int64_t bucket = kco_tz_bucket(pt->tz, *ts, pt->duration_ms);
+        if (bucket != pt->last_bucket || !pt->last_text.len) {
+                pt->last_text.len = 0;
+                kco_timefmt_format(pt->fmt, pt->tz, bucket, &pt->last_text);
+                pt->last_bucket = bucket;
+        }
+        kco_buf_append(out, pt->last_text.data, pt->last_text.len);
         return 0;
 }
 
@@ -198,6 +204,7 @@ kco_partitioner_t *kco_partitioner_new(const kco_conf_t *conf, kco_err_t *err) {
         kco_partitioner_t *pt = kco_calloc(1, sizeof(*pt));
         pt->ops = &kco_partitioner_ops[conf->partitioner];
         pt->conf = conf;
+        kco_buf_init(&pt->last_text);
         if (conf->partitioner == KCO_PARTITIONER_PLUGIN) {
                 pt->plugin = kco_plugin_open(conf->partitioner_plugin, conf->raw, err);
                 if (!pt->plugin) { /* loaded once by validation already: the plugin changed its mind */
@@ -221,6 +228,7 @@ void kco_partitioner_destroy(kco_partitioner_t *pt) {
         if (!pt)
                 return;
         kco_plugin_close(pt->plugin);
+        kco_buf_free(&pt->last_text);
         kco_timefmt_destroy(pt->fmt);
         kco_tz_destroy(pt->tz);
         free(pt);

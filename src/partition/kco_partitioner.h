@@ -43,6 +43,8 @@ struct kco_partitioner_s {
         kco_tz_t *tz;
         kco_timefmt_t *fmt;
         int64_t duration_ms;
+        int64_t last_bucket; /* the start of the last bucket formatted, and its text (records come in runs) */
+        kco_buf_t last_text;
 };
 
 /* The configuration must have been validated (kco_conf_new without errors). NULL with KCO_ERR_CONFIG when a

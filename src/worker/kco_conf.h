@@ -207,6 +207,11 @@ kco_conf_t *kco_conf_new(const kco_props_t *worker, const kco_props_t *connector
                          kco_conf_errs_t *errs);
 void kco_conf_destroy(kco_conf_t *c);
 
+/* Checks of kco_conf_new that load what keys name (kco_conf_check.c): ParquetJsonFormat's .proto files and
+ * messages (kept in c->proto); the partitioner's zone, pattern or plugin. Errors go to errs. */
+void kco_conf_check_proto(kco_conf_t *c, kco_conf_errs_t *errs);
+void kco_conf_check_partitioner(kco_conf_t *c, kco_conf_errs_t *errs);
+
 /* TimeBased, Daily or Hourly. */
 static inline int kco_conf_time_based(const kco_conf_t *c) {
         return c->partitioner == KCO_PARTITIONER_TIME || c->partitioner == KCO_PARTITIONER_DAILY ||
