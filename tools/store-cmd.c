@@ -8,6 +8,11 @@
  *   kco-store-cmd connector.properties head KEY       "SIZE", or exit 1 if there is no such object
  *   kco-store-cmd connector.properties rm KEY
  *   kco-store-cmd connector.properties put-many PREFIX N   N small objects PREFIX00000..., each holding its number
+ *   kco-store-cmd connector.properties prepare KEY FILE   upload without making it visible; print the token
+ *   kco-store-cmd connector.properties finish KEY TOKEN   make a prepared upload visible
+ *   kco-store-cmd connector.properties cancel KEY TOKEN   throw a prepared upload away
+ *   kco-store-cmd connector.properties get KEY            the object's bytes on stdout, or exit 1 if it does not exist
+ *   kco-store-cmd connector.properties sweep PREFIX       discard every unfinished upload below PREFIX; print how many
  *
  * Main thread (plus the store's transport thread). Prints no secret.
  */
@@ -51,7 +56,15 @@ static int kco_put_many(kco_store_t *st, const char *prefix, const char *count, 
         return 0;
 }
 
-static int kco_put(kco_store_t *st, const char *key, const char *file, kco_err_t *err) {
+static int kco_discard_all(void *opaque, const char *key, const char *id) {
+        (void)opaque;
+        (void)key;
+        (void)id;
+        return 1;
+}
+
+/* put (prepare 0) or prepare (prepare 1: prints the token) */
+static int kco_put(kco_store_t *st, const char *key, const char *file, int prepare, kco_err_t *err) {
         FILE *f = fopen(file, "rb");
         if (!f) {
                 perror(file);
@@ -66,21 +79,30 @@ static int kco_put(kco_store_t *st, const char *key, const char *file, kco_err_t
                 rc = kco_upload_write(up, buf, n, err);
                 total += n;
         }
-        if (!rc)
+        char *token = NULL;
+        if (!rc && prepare)
+                rc = (token = kco_upload_prepare(up, err)) ? 0 : -1;
+        else if (!rc)
                 rc = kco_upload_commit(up, err);
         else if (up)
                 kco_upload_abort(up);
         double secs = kco_now() - t0;
         fclose(f);
-        if (!rc)
+        if (!rc && prepare)
+                printf("%s\n", token);
+        else if (!rc)
                 printf("%zu bytes in %.3f s (%.1f MB/s)\n", total, secs, (double)total / 1e6 / secs);
-        return rc;
+        free(token);
+        return rc ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
-        if (argc < 4 || ((!strcmp(argv[2], "put") || !strcmp(argv[2], "put-many")) && argc != 5)) {
+        int two = argc >= 3 && (!strcmp(argv[2], "put") || !strcmp(argv[2], "put-many") ||
+                                !strcmp(argv[2], "prepare") || !strcmp(argv[2], "finish") || !strcmp(argv[2], "cancel"));
+        if (argc < 4 || (two && argc != 5)) {
                 fprintf(stderr, "usage: kco-store-cmd connector.properties put KEY FILE | ls PREFIX | head KEY | "
-                                "rm KEY | put-many PREFIX N\n");
+                                "rm KEY | put-many PREFIX N | prepare KEY FILE | finish KEY TOKEN | cancel KEY TOKEN | "
+                                "get KEY | sweep PREFIX\n");
                 return 2;
         }
         char e[512];
@@ -106,8 +128,27 @@ int main(int argc, char **argv) {
         }
         int rc = 0;
         const char *cmd = argv[2];
-        if (!strcmp(cmd, "put")) {
-                rc = kco_put(st, argv[3], argv[4], &err);
+        if (!strcmp(cmd, "put") || !strcmp(cmd, "prepare")) {
+                rc = kco_put(st, argv[3], argv[4], !strcmp(cmd, "prepare"), &err);
+        } else if (!strcmp(cmd, "finish")) {
+                rc = kco_store_finish(st, argv[3], argv[4], &err) ? 1 : 0;
+        } else if (!strcmp(cmd, "cancel")) {
+                rc = kco_store_cancel(st, argv[3], argv[4], &err) ? 1 : 0;
+        } else if (!strcmp(cmd, "get")) {
+                kco_buf_t b;
+                kco_buf_init(&b);
+                int g = kco_store_get(st, argv[3], &b, &err);
+                if (g == 1)
+                        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+                rc = g == 1 ? 0 : 1;
+                if (g == 0)
+                        err.msg[0] = '\0';
+                kco_buf_free(&b);
+        } else if (!strcmp(cmd, "sweep")) {
+                int n = kco_store_sweep(st, argv[3], kco_discard_all, NULL, &err);
+                if (n >= 0)
+                        printf("%d\n", n);
+                rc = n < 0 ? 1 : 0;
         } else if (!strcmp(cmd, "put-many")) {
                 rc = kco_put_many(st, argv[3], argv[4], &err);
         } else if (!strcmp(cmd, "ls")) {

@@ -20,8 +20,9 @@ typedef struct kco_stats_s {
         atomic_uint_fast64_t bytes_committed;   /* object bytes, after compression */
         atomic_uint_fast64_t offset_commits;
         /* commits at boundaries that a replay may not reproduce (rotate.schedule.interval.ms,
-         * partitioner.max.open.files): the two-phase commit must cover these */
+         * partitioner.max.open.files) */
         atomic_uint_fast64_t rotations_nondeterministic;
+        atomic_uint_fast64_t commits_two_phase; /* offset commits naming prepared files (commit/kco_commit.h) */
         atomic_int tasks_failed;
 } kco_stats_t;
 

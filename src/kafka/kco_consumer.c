@@ -106,6 +106,8 @@ static void kco_consumer_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         kco_consumer_t *c = opaque;
         int coop = !strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE");
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                if (c->cbs.assigning)
+                        c->cbs.assigning(c->cbs.opaque, parts);
                 for (int i = 0; i < parts->cnt; i++) {
                         kco_info("kafka", "task %s-%d: assigned %s-%d", c->name, c->task_id, parts->elems[i].topic,
                                  (int)parts->elems[i].partition);
@@ -268,6 +270,36 @@ void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *off
         /* a synchronous commit does not go through offset_commit_cb */
         rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, offsets, 0);
         kco_consumer_commit_report(c, e, offsets);
+}
+
+rd_kafka_resp_err_t kco_consumer_commit_meta(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset,
+                                             const char *metadata) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(l, topic, partition);
+        p->offset = offset;
+        if (metadata) {
+                p->metadata_size = strlen(metadata);
+                p->metadata = kco_strndup(metadata, p->metadata_size); /* the list frees it */
+        }
+        rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, l, 0);
+        if (!e)
+                e = l->elems[0].err;
+        rd_kafka_topic_partition_list_destroy(l);
+        return e;
+}
+
+rd_kafka_resp_err_t kco_consumer_committed(kco_consumer_t *c, const char *topic, int32_t partition, int64_t *offset,
+                                           char **metadata) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, topic, partition);
+        rd_kafka_resp_err_t e = rd_kafka_committed(c->rk, l, 10000);
+        const rd_kafka_topic_partition_t *p = &l->elems[0];
+        if (!e)
+                e = p->err;
+        *offset = p->offset >= 0 ? p->offset : -1;
+        *metadata = !e && p->metadata && p->metadata_size ? kco_strndup(p->metadata, p->metadata_size) : NULL;
+        rd_kafka_topic_partition_list_destroy(l);
+        return e;
 }
 
 int kco_consumer_seek(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset) {

@@ -19,6 +19,8 @@ typedef struct kco_consumer_s kco_consumer_t;
 
 typedef struct kco_consumer_cbs_s {
         void *opaque;
+        /* The whole set of newly assigned partitions, before assigned() for each and before any is fetched. */
+        void (*assigning)(void *opaque, const rd_kafka_topic_partition_list_t *parts);
         void (*assigned)(void *opaque, const char *topic, int32_t partition);
         /* Before the partition goes: commit what is ready, discard the rest.
          * lost: the group already gave it to another member (commit fails). */
@@ -44,6 +46,12 @@ size_t kco_consumer_poll(kco_consumer_t *c, rd_kafka_message_t **msgs, size_t ma
 /* Commits offsets; the outcome of each arrives through cbs.commit_result
  * (from inside kco_consumer_poll when async, before returning otherwise). */
 void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets, int async);
+/* Commits one offset with metadata (NULL: none) and waits for the answer. */
+rd_kafka_resp_err_t kco_consumer_commit_meta(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset,
+                                             const char *metadata);
+/* The group's committed offset (-1: none) of one partition and its metadata (malloc'd; NULL when empty). */
+rd_kafka_resp_err_t kco_consumer_committed(kco_consumer_t *c, const char *topic, int32_t partition, int64_t *offset,
+                                           char **metadata);
 /* Moves the fetch position of one partition. */
 int kco_consumer_seek(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset);
 /* Leaves the group (revoking everything) and destroys the consumer. */

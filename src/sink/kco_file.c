@@ -74,19 +74,34 @@ int kco_file_append(kco_file_t *f, const kco_record_t *rec, kco_err_t *err) {
         return 0;
 }
 
-int kco_file_commit(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err) {
+/* Ends the format and the codec and sends every byte to the upload; aborts the upload on error. */
+static int kco_file_finish_bytes(kco_file_t *f, kco_err_t *err) {
         kco_format_writer_t *fw = f->fw;
         f->fw = NULL;
         int rc = fw->fmt->ops->close(fw, &f->raw, err);
         if (!rc)
                 rc = kco_file_drain(f, 1, err);
+        if (rc)
+                kco_upload_abort(f->up);
+        return rc;
+}
+
+int kco_file_commit(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err) {
+        int rc = kco_file_finish_bytes(f, err);
         if (!rc)
                 rc = kco_upload_commit(f->up, err);
-        else
-                kco_upload_abort(f->up);
         *bytes_out = f->bytes_out;
         kco_file_free(f);
         return rc;
+}
+
+char *kco_file_prepare(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err) {
+        char *token = NULL;
+        if (!kco_file_finish_bytes(f, err))
+                token = kco_upload_prepare(f->up, err);
+        *bytes_out = f->bytes_out;
+        kco_file_free(f);
+        return token;
 }
 
 void kco_file_abort(kco_file_t *f) {

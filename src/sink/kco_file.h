@@ -36,6 +36,10 @@ kco_file_t *kco_file_open(kco_format_t *fmt, kco_store_t *st, int compression, i
 int kco_file_append(kco_file_t *f, const kco_record_t *rec, kco_err_t *err);
 /* Finishes, uploads the rest and commits; frees f either way. */
 int kco_file_commit(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err);
+/* Finishes and uploads the rest without making the object visible (the
+ * store's two-phase commit); returns the store's token for it (the caller
+ * frees it), NULL on error. Frees f either way. */
+char *kco_file_prepare(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err);
 /* Discards the file and its upload; frees f. */
 void kco_file_abort(kco_file_t *f);
 

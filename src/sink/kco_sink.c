@@ -10,8 +10,12 @@
  * the previous record's; after it is written they rotate when the counter
  * reaches flush.size. Rotation commits ALL open files of the partition, then
  * marks last offset + 1 ready to commit to Kafka. Every decision depends on
- * the records only (timestamp.extractor=Wallclock excepted), so a replay from
- * the committed offset rebuilds the same objects under the same keys.
+ * the records only, so a replay from the committed offset rebuilds the same
+ * objects under the same keys. The boundaries that do not (the wall clock of
+ * rotate.schedule.interval.ms and idle commits, partitioner.max.open.files,
+ * and every boundary and key under timestamp.extractor=Wallclock) commit in
+ * two phases (commit/kco_commit.h): files prepared, the offset committed
+ * naming them, then the files made visible.
  *
  * Task thread only. Must never: commit a file partially, mark an offset ready
  * before its files are committed.
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "commit/kco_commit.h"
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
 #include "format/kco_codec.h"
@@ -55,6 +60,8 @@ typedef struct kco_tpw_s {
          * Java writer keeps it), reset when the partition is (re)assigned or rewound */
         int compat_set;
         kco_schema_t *compat_schema;
+        char *manifest;          /* the two-phase commit's manifest object, deleted once a later commit succeeds */
+        int64_t manifest_offset; /* the offset committed with it */
 } kco_tpw_t;
 
 struct kco_sink_s {
@@ -73,6 +80,8 @@ struct kco_sink_s {
         kco_arena_t *proj_arena; /* schema.compatibility: the projected value of the record being written */
         kco_metadata_t *meta;   /* format.metadata.fields.enable */
         kco_arena_t *meta_arena; /* the value with metadata of the record being written */
+        kco_commit_kafka_t kafka; /* synchronous commits for the two-phase commit (commit NULL: one phase) */
+        int all_two_phase;        /* timestamp.extractor=Wallclock: no boundary or key is repeated by a replay */
 };
 
 static size_t kco_sink_hash(const char *topic, int32_t partition) {
@@ -114,6 +123,7 @@ kco_sink_t *kco_sink_new(const kco_conf_t *conf, kco_store_t *st, kco_stats_t *s
                         return NULL;
                 }
         }
+        s->all_two_phase = kco_conf_time_based(conf) && conf->ts_extractor == KCO_TS_WALLCLOCK;
         if (conf->metadata_fields) {
                 s->meta = kco_metadata_new();
                 s->meta_arena = kco_arena_new(16 * 1024);
@@ -155,6 +165,7 @@ static void kco_tpw_compat_reset(kco_tpw_t *t) {
 
 static void kco_tpw_free(kco_tpw_t *t) {
         kco_tpw_compat_reset(t);
+        free(t->manifest);
         kco_schema_unref(t->schema);
         free(t->files);
         free(t->topic);
@@ -243,8 +254,94 @@ void kco_sink_destroy(kco_sink_t *s) {
         free(s);
 }
 
-/* Commits every open file of t; on success marks last_offset + 1 ready. */
-static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, kco_err_t *err) {
+/* After files are committed: counters, the offset ready to commit to Kafka, the log line. */
+static void kco_tpw_committed(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, int64_t records, const char *why) {
+        kco_stats_add(s->stats->records_committed, (uint64_t)records);
+        t->nfiles = 0;
+        t->count = 0;
+        kco_schema_unref(t->schema);
+        t->schema = NULL;
+        t->resume_offset = last_offset + 1;
+        t->ready_offset = last_offset + 1;
+        kco_info("sink", "Files committed (%s). Target commit offset for %s-%d is %" PRId64, why, t->topic,
+                 (int)t->partition, t->ready_offset);
+}
+
+static void kco_sink_file_done(kco_sink_t *s, const char *key, int64_t records, uint64_t bytes) {
+        kco_info("sink", "File %s committed (%" PRId64 " records, %" PRIu64 " bytes)", key, records, bytes);
+        kco_stats_add(s->stats->files_committed, 1);
+        kco_stats_add(s->stats->bytes_committed, bytes);
+}
+
+/* The two-phase commit of t's open files (see commit/kco_commit.h). */
+static int kco_tpw_commit2(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, kco_err_t *err) {
+        size_t n = (size_t)t->nfiles, np = 0;
+        kco_pending_t *p = kco_calloc(n + 1, sizeof(*p));
+        int64_t *recs = kco_calloc(n + 1, sizeof(*recs));
+        uint64_t *bytes = kco_calloc(n + 1, sizeof(*bytes));
+        int64_t records = 0;
+        int rc = 0;
+        for (size_t i = 0; i < n; i++) {
+                kco_file_t *f = t->files[i];
+                t->files[i] = NULL;
+                if (rc) {
+                        kco_file_abort(f);
+                        continue;
+                }
+                recs[np] = f->records;
+                char *key = kco_strdup(f->key);
+                char *token = kco_file_prepare(f, &bytes[np], err);
+                if (!token) {
+                        free(key);
+                        rc = -1;
+                        continue;
+                }
+                records += recs[np];
+                p[np].key = key;
+                p[np++].token = token;
+        }
+        t->nfiles = 0;
+        t->count = 0;
+        char *manifest = NULL;
+        if (rc) {
+                for (size_t i = 0; i < np; i++) {
+                        kco_err_t e;
+                        kco_store_cancel(s->store, p[i].key, p[i].token, &e);
+                }
+        } else {
+                rc = kco_commit_pending(s->store, s->conf, &s->kafka, t->topic, t->partition, last_offset + 1, p, np,
+                                        &manifest, err);
+        }
+        if (!rc) {
+                for (size_t i = 0; i < np; i++)
+                        kco_sink_file_done(s, p[i].key, recs[i], bytes[i]);
+                kco_stats_add(s->stats->commits_two_phase, 1);
+                kco_tpw_committed(s, t, last_offset, records, why);
+                /* committed already, with the metadata; a new commit of this offset would drop the metadata */
+                t->sent_offset = t->kafka_committed = last_offset + 1;
+                if (t->manifest) { /* the previous manifest: no committed offset names it now */
+                        kco_err_t e;
+                        kco_store_remove(s->store, t->manifest, &e);
+                        free(t->manifest);
+                        t->manifest = NULL;
+                }
+                if (manifest) {
+                        t->manifest = manifest;
+                        t->manifest_offset = last_offset + 1;
+                }
+        }
+        kco_commit_pending_free(p, np);
+        free(recs);
+        free(bytes);
+        return rc;
+}
+
+/* Commits every open file of t; on success marks last_offset + 1 ready. nondet: a boundary a replay would not
+ * draw again (two phases). */
+static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, int nondet,
+                          kco_err_t *err) {
+        if ((nondet || s->all_two_phase) && s->kafka.commit)
+                return kco_tpw_commit2(s, t, last_offset, why, err);
         int64_t records = 0;
         for (int i = 0; i < t->nfiles; i++) {
                 kco_file_t *f = t->files[i];
@@ -264,21 +361,11 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
                         t->count = 0;
                         return -1;
                 }
-                kco_info("sink", "File %s committed (%" PRId64 " records, %" PRIu64 " bytes)", key, n, bytes);
+                kco_sink_file_done(s, key, n, bytes);
                 free(key);
                 records += n;
-                kco_stats_add(s->stats->files_committed, 1);
-                kco_stats_add(s->stats->bytes_committed, bytes);
         }
-        kco_stats_add(s->stats->records_committed, (uint64_t)records);
-        t->nfiles = 0;
-        t->count = 0;
-        kco_schema_unref(t->schema);
-        t->schema = NULL;
-        t->resume_offset = last_offset + 1;
-        t->ready_offset = last_offset + 1;
-        kco_info("sink", "Files committed (%s). Target commit offset for %s-%d is %" PRId64, why, t->topic,
-                 (int)t->partition, t->ready_offset);
+        kco_tpw_committed(s, t, last_offset, records, why);
         return 0;
 }
 
@@ -350,10 +437,14 @@ static int kco_sink_make_room(kco_sink_t *s, kco_tpw_t *cur, int64_t cur_offset,
                 return 0;
         kco_stats_add(s->stats->rotations_nondeterministic, 1);
         if (most == cur)
-                return kco_tpw_commit(s, cur, cur_offset - 1, "partitioner.max.open.files", err);
+                return kco_tpw_commit(s, cur, cur_offset - 1, "partitioner.max.open.files", 1, err);
         kco_err_t e2;
         kco_err_clear(&e2);
-        if (kco_tpw_commit(s, most, most->last_offset, "partitioner.max.open.files", &e2)) {
+        if (kco_tpw_commit(s, most, most->last_offset, "partitioner.max.open.files", 1, &e2)) {
+                if (!e2.retriable) { /* the task stops: the record at hand is not written */
+                        *err = e2;
+                        return -1;
+                }
                 kco_warn("sink", "task %d: %s-%d: %s", s->task_id, most->topic, (int)most->partition, e2.msg);
                 most->rewind_pending = 1;
         }
@@ -372,7 +463,11 @@ int kco_sink_tick(kco_sink_t *s) {
                         kco_err_t err;
                         kco_err_clear(&err);
                         kco_stats_add(s->stats->rotations_nondeterministic, 1);
-                        if (kco_tpw_commit(s, t, t->last_offset, "rotate.schedule.interval.ms", &err)) {
+                        if (kco_tpw_commit(s, t, t->last_offset, "rotate.schedule.interval.ms", 1, &err)) {
+                                if (!err.retriable) {
+                                        kco_error("sink", "task %d: %s", s->task_id, err.msg);
+                                        return -1;
+                                }
                                 kco_warn("sink", "task %d: %s-%d: %s", s->task_id, t->topic, (int)t->partition,
                                          err.msg);
                                 t->rewind_pending = 1;
@@ -495,12 +590,12 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
 
         if (t->count > 0 && s->sched_tz && t->next_schedule >= 0 && kco_sink_now_ms() >= t->next_schedule) {
                 kco_stats_add(s->stats->rotations_nondeterministic, 1);
-                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.schedule.interval.ms", err))
+                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.schedule.interval.ms", 1, err))
                         return -1;
         }
         if (t->count > 0 && c->rotate_interval_ms > 0 && ts >= 0 &&
             (ts - t->base_ts >= c->rotate_interval_ms || strcmp(encoded, t->cur_encoded))) {
-                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.interval.ms", err))
+                if (kco_tpw_commit(s, t, rec->offset - 1, "rotate.interval.ms", 0, err))
                         return -1;
         }
 
@@ -510,14 +605,14 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 int change;
                 if (kco_sink_compat(s, t, rec, &projected, &rec, &change, err))
                         return -1;
-                if (change && t->count > 0 && kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
+                if (change && t->count > 0 && kco_tpw_commit(s, t, rec->offset - 1, "schema change", 0, err))
                         return -1;
         }
         /* schema.compatibility=NONE: a different value schema starts new files (with the others, the projected
          * record has the current schema) */
         const kco_schema_t *schema = rec->value.type == KCO_DATA_VALUE ? rec->value.v->schema : NULL;
         if (t->count > 0 && !tombstone && !kco_schema_equal(schema, t->schema)) {
-                if (kco_tpw_commit(s, t, rec->offset - 1, "schema change", err))
+                if (kco_tpw_commit(s, t, rec->offset - 1, "schema change", 0, err))
                         return -1;
         }
 
@@ -551,9 +646,9 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 t->cur_encoded = kco_strdup(encoded);
         }
         if (t->count >= c->flush_size)
-                return kco_tpw_commit(s, t, rec->offset, "flush.size", err);
+                return kco_tpw_commit(s, t, rec->offset, "flush.size", 0, err);
         if (c->rotate_size_bytes > 0 && f->bytes_in >= (uint64_t)c->rotate_size_bytes)
-                return kco_tpw_commit(s, t, rec->offset, "rotate.size.bytes", err);
+                return kco_tpw_commit(s, t, rec->offset, "rotate.size.bytes", 0, err);
         return 0;
 }
 
@@ -586,6 +681,13 @@ void kco_sink_commit_result(kco_sink_t *s, const char *topic, int32_t partition,
         if (ok) {
                 if (offset > t->kafka_committed)
                         t->kafka_committed = offset;
+                if (t->manifest && offset > t->manifest_offset) { /* the committed metadata no longer names it */
+                        kco_err_t e;
+                        if (kco_store_remove(s->store, t->manifest, &e))
+                                kco_warn("sink", "%s; a later assignment deletes it", e.msg);
+                        free(t->manifest);
+                        t->manifest = NULL;
+                }
         } else if (t->sent_offset == offset) {
                 t->sent_offset = t->kafka_committed; /* offer it again */
         }
@@ -597,4 +699,14 @@ int kco_sink_open_files(kco_sink_t *s) {
                 for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
                         n += t->nfiles;
         return n;
+}
+
+void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k) {
+        s->kafka = *k;
+}
+
+int kco_sink_recover(kco_sink_t *s, const char *topic, const int32_t *partitions, size_t n, kco_err_t *err) {
+        if (!s->kafka.committed)
+                return 0;
+        return kco_commit_recover(s->store, s->conf, &s->kafka, topic, partitions, n, err);
 }

@@ -10,8 +10,10 @@
 #ifndef KCO_SINK_H
 #define KCO_SINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "commit/kco_commit.h"
 #include "core/kco_err.h"
 #include "core/kco_stats.h"
 #include "record/kco_record.h"
@@ -62,13 +64,20 @@ int kco_sink_open_files(kco_sink_t *s);
 
 /* Timers (call between batches): rotate.schedule.interval.ms commits partitions whose time has come, also
  * those that receive no more records. Returns how many commits failed; those partitions are reported by
- * kco_sink_foreach_rewind. */
+ * kco_sink_foreach_rewind. -1 (logged): a two-phase commit ended in a state only a restart resolves; the
+ * task must stop. */
 int kco_sink_tick(kco_sink_t *s);
 /* Each partition that must be consumed again from resume_offset because a commit made outside its own
  * write failed (a timer, partitioner.max.open.files); cleared once reported. */
 void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *opaque, const char *topic, int32_t partition,
                                                        int64_t resume_offset),
                              void *opaque);
+
+/* The synchronous Kafka calls of the two-phase commit; without them every commit is one phase (unit tests). */
+void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k);
+/* Before newly assigned partitions of topic are consumed: finishes what their committed offsets name and
+ * sweeps what crashed writers left (kco_commit_recover). -1 with err: the task must stop. */
+int kco_sink_recover(kco_sink_t *s, const char *topic, const int32_t *partitions, size_t n, kco_err_t *err);
 
 /* Builds an object key (exposed for unit tests). */
 char *kco_sink_object_key(const kco_conf_t *conf, const char *ext, const char *topic, int32_t partition,

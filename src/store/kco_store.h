@@ -1,6 +1,10 @@
 /*
  * kco_store.h - the object store interface: stream an object's bytes, then
  * make it visible and durable at once (commit) or throw it away (abort).
+ * For the two-phase commit of rotations that a replay would not repeat
+ * (sink/kco_sink.c), an upload can also be prepared: durable, invisible, and
+ * named by a token that any process can later finish (make visible) or
+ * cancel, once the Kafka offset commit has decided which.
  *
  * Owns: a store's connection state; an upload owns its in-progress object.
  * A store is shared by the tasks of a connector and must be thread-safe; an
@@ -14,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/kco_buf.h"
 #include "core/kco_err.h"
 #include "worker/kco_conf.h"
 
@@ -37,6 +42,26 @@ typedef struct kco_store_ops_s {
                     int (*cb)(void *opaque, const char *key, int64_t size), void *opaque, kco_err_t *err);
         /* Deletes an object; deleting a missing one is not an error. */
         int (*remove)(kco_store_t *st, const char *key, kco_err_t *err);
+        /* Two-phase commit, phase one: everything written is durable on the
+         * store but not visible under its key; returns a token (printable
+         * ASCII, no spaces) that finish or cancel take with the key, in this
+         * process or another. Frees the upload either way; NULL on error. */
+        char *(*prepare)(kco_upload_t *up, kco_err_t *err);
+        /* Phase two: the prepared object becomes visible under key. Also 0
+         * when that was done before (the token's upload is gone and the object
+         * exists); an error when neither the upload nor the object exists. */
+        int (*finish)(kco_store_t *st, const char *key, const char *token, kco_err_t *err);
+        /* Throws a prepared object away; 0 also when it is gone already. */
+        int (*cancel)(kco_store_t *st, const char *key, const char *token, kco_err_t *err);
+        /* Reads a whole (small) object: 1 with its bytes appended to out, 0 if
+         * it does not exist, -1 on error. */
+        int (*get)(kco_store_t *st, const char *key, kco_buf_t *out, kco_err_t *err);
+        /* Discards what crashed writers left behind below prefix: uploads in
+         * progress or prepared (id: the upload's name, which a prepared one's
+         * token starts with, up to a ';' or its end) for which discard answers
+         * nonzero. Returns how many it discarded, or -1 (err set). */
+        int (*sweep)(kco_store_t *st, const char *prefix,
+                     int (*discard)(void *opaque, const char *key, const char *id), void *opaque, kco_err_t *err);
         /* Shutdown is overdue: fail pending requests at once, retry nothing
          * (NULL when there is nothing to hurry). Any thread. */
         void (*hurry)(kco_store_t *st);
@@ -83,6 +108,23 @@ static inline int kco_store_list(kco_store_t *st, const char *prefix,
                                  int (*cb)(void *opaque, const char *key, int64_t size), void *opaque,
                                  kco_err_t *err) {
         return st->ops->list(st, prefix, cb, opaque, err);
+}
+static inline char *kco_upload_prepare(kco_upload_t *up, kco_err_t *err) {
+        return up->store->ops->prepare(up, err);
+}
+static inline int kco_store_finish(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        return st->ops->finish(st, key, token, err);
+}
+static inline int kco_store_cancel(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        return st->ops->cancel(st, key, token, err);
+}
+static inline int kco_store_get(kco_store_t *st, const char *key, kco_buf_t *out, kco_err_t *err) {
+        return st->ops->get(st, key, out, err);
+}
+static inline int kco_store_sweep(kco_store_t *st, const char *prefix,
+                                  int (*discard)(void *opaque, const char *key, const char *id), void *opaque,
+                                  kco_err_t *err) {
+        return st->ops->sweep(st, prefix, discard, opaque, err);
 }
 static inline void kco_store_hurry(kco_store_t *st) {
         if (st->ops->hurry)

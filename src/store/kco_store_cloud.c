@@ -439,20 +439,26 @@ static int kco_cloud_put(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err
         return rc;
 }
 
-static int kco_cloud_complete(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t *err) {
+/* CompleteMultipartUpload of key with parts 1..n (etags[i]: part i + 1's ETag, with or without quotes). */
+static int kco_cloud_complete(kco_cloud_t *cs, const char *key, const char *upload_id, const char *const *etags,
+                              int n, long *status, kco_err_t *err) {
         kco_buf_t xml;
         kco_buf_init(&xml);
         kco_buf_puts(&xml, "<CompleteMultipartUpload>");
-        for (int i = 0; i < up->nparts; i++) {
+        for (int i = 0; i < n; i++) {
                 char part[256];
-                snprintf(part, sizeof(part), "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>",
-                         up->parts[i]->number, up->parts[i]->call.etag);
+                const char *e = etags[i];
+                size_t el = strlen(e);
+                if (el >= 2 && e[0] == '"' && e[el - 1] == '"')
+                        e++, el -= 2;
+                snprintf(part, sizeof(part), "<Part><PartNumber>%d</PartNumber><ETag>\"%.*s\"</ETag></Part>", i + 1,
+                         (int)el, e);
                 kco_buf_puts(&xml, part);
         }
         kco_buf_puts(&xml, "</CompleteMultipartUpload>");
         kco_http_call_t call;
-        kco_cloud_call_setup(cs, &call, "POST", up->key);
-        kco_kvlist_add(&call.req.query, "uploadId", up->upload_id);
+        kco_cloud_call_setup(cs, &call, "POST", key);
+        kco_kvlist_add(&call.req.query, "uploadId", upload_id);
         kco_kvlist_add(&call.req.headers, "Content-Type", "application/xml");
         call.body = xml.data;
         call.body_len = xml.len;
@@ -465,9 +471,19 @@ static int kco_cloud_complete(kco_cloud_t *cs, kco_cloud_upload_t *up, kco_err_t
                         call.status = 500;
                 rc = kco_cloud_fail(cs, &call, "multipart complete", err);
         }
+        if (status)
+                *status = call.status;
         kco_http_call_clear(&call);
         kco_buf_free(&xml);
         return rc;
+}
+
+/* The ETags of an upload's parts, in order (pointers into the parts). */
+static const char **kco_cloud_etags(const kco_cloud_upload_t *up) {
+        const char **e = kco_calloc((size_t)up->nparts + 1, sizeof(*e));
+        for (int i = 0; i < up->nparts; i++)
+                e[i] = up->parts[i]->call.etag;
+        return e;
 }
 
 static int kco_cloud_commit(kco_upload_t *u, kco_err_t *err) {
@@ -482,8 +498,11 @@ static int kco_cloud_commit(kco_upload_t *u, kco_err_t *err) {
         rc = up->cur.len ? kco_cloud_send_part(cs, up, err) : 0;
         if (!rc)
                 rc = kco_cloud_wait_parts(cs, up, 0, err);
-        if (!rc)
-                rc = kco_cloud_complete(cs, up, err);
+        if (!rc) {
+                const char **etags = kco_cloud_etags(up);
+                rc = kco_cloud_complete(cs, up->key, up->upload_id, etags, up->nparts, NULL, err);
+                free(etags);
+        }
         if (rc) {
                 kco_cloud_abort(u);
                 return -1;
@@ -626,6 +645,227 @@ static int kco_cloud_list(kco_store_t *st, const char *prefix, int (*cb)(void *,
         return rc;
 }
 
+/* ---- two-phase commit: a multipart upload with every part sent, not completed ---- */
+
+/* The token: "<upload id>;<ETag of part 1>;<ETag of part 2>..." (ETags without quotes). */
+static char *kco_cloud_prepare(kco_upload_t *u, kco_err_t *err) {
+        kco_cloud_upload_t *up = (kco_cloud_upload_t *)u;
+        kco_cloud_t *cs = (kco_cloud_t *)u->store;
+        /* even a small object becomes a (one part) multipart upload: a PUT would be visible at once */
+        int rc = up->cur.len || !up->nparts ? kco_cloud_send_part(cs, up, err) : 0;
+        if (!rc)
+                rc = kco_cloud_wait_parts(cs, up, 0, err);
+        if (rc) {
+                kco_cloud_abort(u);
+                return NULL;
+        }
+        kco_buf_t t;
+        kco_buf_init(&t);
+        kco_buf_puts(&t, up->upload_id);
+        for (int i = 0; i < up->nparts; i++) {
+                const char *e = up->parts[i]->call.etag;
+                size_t el = strlen(e);
+                if (el >= 2 && e[0] == '"' && e[el - 1] == '"')
+                        e++, el -= 2;
+                kco_buf_putc(&t, ';');
+                kco_buf_append(&t, e, el);
+        }
+        kco_buf_cstr(&t);
+        kco_cloud_upload_free(up);
+        return t.data;
+}
+
+/* Splits a token into its upload id and ETags (pointers into a copy the caller frees as fields[0]). */
+static int kco_cloud_token_split(const char *token, char ***fields) {
+        char *copy = kco_strdup(token);
+        int n = 1;
+        for (const char *p = copy; *p; p++)
+                n += *p == ';';
+        char **f = kco_calloc((size_t)n + 1, sizeof(*f));
+        int i = 0;
+        for (char *p = copy, *q; p; p = q) {
+                q = strchr(p, ';');
+                if (q)
+                        *q++ = '\0';
+                f[i++] = p;
+        }
+        *fields = f;
+        return n;
+}
+
+static int kco_cloud_finish(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        char **f;
+        int n = kco_cloud_token_split(token, &f);
+        long status = 0;
+        int rc = n < 2 || !*f[0] ? kco_err_set(err, KCO_ERR_DATA, 0, "pending object %s: invalid token", key)
+                                 : kco_cloud_complete(cs, key, f[0], (const char *const *)f + 1, n - 1, &status, err);
+        if (rc && status == 404) { /* NoSuchUpload: completed before (or lost) */
+                int64_t size;
+                kco_err_t e2;
+                kco_err_clear(&e2);
+                int h = kco_cloud_head(st, key, &size, &e2);
+                if (h == 1)
+                        rc = 0;
+                else if (h == 0)
+                        kco_err_set(err, KCO_ERR_IO, 0, "%s pending object %s is lost: its upload %s is gone and "
+                                    "the object does not exist",
+                                    cs->name, key, f[0]);
+                else
+                        *err = e2;
+        }
+        free(f[0]);
+        free(f);
+        return rc;
+}
+
+static int kco_cloud_abort_id(kco_cloud_t *cs, const char *key, const char *upload_id, kco_err_t *err) {
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "DELETE", key);
+        kco_kvlist_add(&call.req.query, "uploadId", upload_id);
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        /* 405 / 501: a store without AbortMultipartUpload; an upload never completed is never visible */
+        int rc = kco_cloud_ok(&call) || call.status == 404 || call.status == 405 || call.status == 501
+                         ? 0
+                         : kco_cloud_fail(cs, &call, "multipart abort", err);
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+static int kco_cloud_cancel(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        char *id = kco_strndup(token, strcspn(token, ";"));
+        int rc = kco_cloud_abort_id((kco_cloud_t *)st, key, id, err);
+        free(id);
+        return rc;
+}
+
+static int kco_cloud_get(kco_store_t *st, const char *key, kco_buf_t *out, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_http_call_t call;
+        kco_cloud_call_setup(cs, &call, "GET", key);
+        kco_http_submit(cs->http, &call);
+        kco_http_wait(&call);
+        int rc = 1;
+        if (kco_cloud_ok(&call))
+                kco_buf_append(out, call.resp.data, call.resp.len);
+        else if (call.status == 404)
+                rc = 0;
+        else
+                rc = kco_cloud_fail(cs, &call, "GET", err);
+        kco_http_call_clear(&call);
+        return rc;
+}
+
+/* One page of a ListMultipartUploads answer. */
+typedef struct kco_cloud_uploads_s {
+        kco_buf_t text;
+        char *key, *id;
+        int truncated;
+        char *next_key, *next_id;
+        char **keys, **ids; /* the uploads found */
+        int n;
+} kco_cloud_uploads_t;
+
+static void XMLCALL kco_cloud_uploads_start(void *opaque, const XML_Char *el, const XML_Char **attr) {
+        (void)attr;
+        (void)el;
+        ((kco_cloud_uploads_t *)opaque)->text.len = 0;
+}
+
+static void XMLCALL kco_cloud_uploads_text(void *opaque, const XML_Char *s, int len) {
+        kco_buf_append(&((kco_cloud_uploads_t *)opaque)->text, s, (size_t)len);
+}
+
+static void kco_cloud_set(char **field, const char *v) {
+        free(*field);
+        *field = kco_strdup(v);
+}
+
+static void XMLCALL kco_cloud_uploads_end(void *opaque, const XML_Char *el) {
+        kco_cloud_uploads_t *l = opaque;
+        const char *t = kco_buf_cstr(&l->text);
+        if (!strcmp(el, "Key"))
+                kco_cloud_set(&l->key, t);
+        else if (!strcmp(el, "UploadId"))
+                kco_cloud_set(&l->id, t);
+        else if (!strcmp(el, "NextKeyMarker"))
+                kco_cloud_set(&l->next_key, t);
+        else if (!strcmp(el, "NextUploadIdMarker"))
+                kco_cloud_set(&l->next_id, t);
+        else if (!strcmp(el, "IsTruncated"))
+                l->truncated = !strcmp(t, "true");
+        else if (!strcmp(el, "Upload") && l->key && l->id) {
+                l->keys = kco_realloc(l->keys, sizeof(*l->keys) * (size_t)(l->n + 1));
+                l->ids = kco_realloc(l->ids, sizeof(*l->ids) * (size_t)(l->n + 1));
+                l->keys[l->n] = l->key;
+                l->ids[l->n++] = l->id;
+                l->key = l->id = NULL;
+        }
+        l->text.len = 0;
+}
+
+/* Aborts the multipart uploads below prefix that discard (given the key and the upload id) picks. A store
+ * without ListMultipartUploads (501) has nothing swept. */
+static int kco_cloud_sweep(kco_store_t *st, const char *prefix, int (*discard)(void *, const char *, const char *),
+                           void *opaque, kco_err_t *err) {
+        kco_cloud_t *cs = (kco_cloud_t *)st;
+        kco_cloud_uploads_t l;
+        memset(&l, 0, sizeof(l));
+        int rc = 0, removed = 0;
+        do {
+                kco_http_call_t call;
+                kco_cloud_call_setup(cs, &call, "GET", NULL);
+                kco_kvlist_add(&call.req.query, "uploads", NULL);
+                kco_kvlist_add(&call.req.query, "prefix", prefix);
+                if (l.next_key) {
+                        kco_kvlist_add(&call.req.query, "key-marker", l.next_key);
+                        kco_kvlist_add(&call.req.query, "upload-id-marker", l.next_id ? l.next_id : "");
+                }
+                kco_http_submit(cs->http, &call);
+                kco_http_wait(&call);
+                l.truncated = 0;
+                if (call.status == 501 || call.status == 405) {
+                        kco_debug("store", "%s: no ListMultipartUploads here; stale uploads are left to the store's "
+                                  "lifecycle rules", cs->name);
+                } else if (!kco_cloud_ok(&call)) {
+                        rc = kco_cloud_fail(cs, &call, "list of multipart uploads", err);
+                } else {
+                        XML_Parser xp = XML_ParserCreate(NULL);
+                        if (!xp)
+                                abort();
+                        XML_SetUserData(xp, &l);
+                        XML_SetElementHandler(xp, kco_cloud_uploads_start, kco_cloud_uploads_end);
+                        XML_SetCharacterDataHandler(xp, kco_cloud_uploads_text);
+                        if (XML_Parse(xp, call.resp.data ? call.resp.data : "", (int)call.resp.len, XML_TRUE) ==
+                            XML_STATUS_ERROR)
+                                rc = kco_err_set(err, KCO_ERR_IO, 1, "%s list of uploads below %s: unreadable answer",
+                                                 cs->name, prefix);
+                        XML_ParserFree(xp);
+                }
+                kco_http_call_clear(&call);
+        } while (!rc && l.truncated && l.next_key);
+        for (int i = 0; i < l.n; i++) {
+                if (!rc && discard(opaque, l.keys[i], l.ids[i])) {
+                        kco_err_t e2;
+                        if (kco_cloud_abort_id(cs, l.keys[i], l.ids[i], &e2))
+                                kco_warn("store", "%s", e2.msg);
+                        else
+                                removed++;
+                }
+                free(l.keys[i]);
+                free(l.ids[i]);
+        }
+        free(l.keys);
+        free(l.ids);
+        free(l.key);
+        free(l.id);
+        free(l.next_key);
+        free(l.next_id);
+        kco_buf_free(&l.text);
+        return rc ? -1 : removed;
+}
+
 static void kco_cloud_hurry(kco_store_t *st) {
         kco_http_hurry(((kco_cloud_t *)st)->http);
 }
@@ -638,8 +878,9 @@ static void kco_cloud_destroy(kco_store_t *st) {
 }
 
 static const kco_store_ops_t kco_cloud_ops = {
-        "cloud",        kco_cloud_open,  kco_cloud_write,  kco_cloud_commit,  kco_cloud_abort,
-        kco_cloud_head, kco_cloud_list,  kco_cloud_remove, kco_cloud_hurry,  kco_cloud_destroy,
+        "cloud",          kco_cloud_open,   kco_cloud_write, kco_cloud_commit, kco_cloud_abort,
+        kco_cloud_head,   kco_cloud_list,   kco_cloud_remove, kco_cloud_prepare, kco_cloud_finish,
+        kco_cloud_cancel, kco_cloud_get,    kco_cloud_sweep, kco_cloud_hurry,  kco_cloud_destroy,
 };
 
 kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err) {

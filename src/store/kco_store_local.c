@@ -5,7 +5,9 @@
  * file next to its final name (".<name>.<pid>-<seq>.kco-tmp"); commit fsyncs
  * it (store.local.fsync), renames it over the final name (atomic, so a reader
  * sees the old object or the new one, never half of one) and fsyncs the
- * directory. Abort unlinks the temp file.
+ * directory. Abort unlinks the temp file. Prepare (two-phase commit) fsyncs
+ * and closes the temp file and hands out its name as the token; finish
+ * renames it, cancel and sweep unlink it.
  *
  * Thread-safe: no shared mutable state except an atomic sequence number.
  * Must never: write to the final name directly.
@@ -129,43 +131,194 @@ static void kco_store_local_abort(kco_upload_t *u) {
         kco_upload_local_free(up);
 }
 
-static int kco_store_local_commit(kco_upload_t *u, kco_err_t *err) {
-        kco_upload_local_t *up = (kco_upload_local_t *)u;
-        kco_store_local_t *ls = (kco_store_local_t *)u->store;
+/* fsync (store.local.fsync) and close the temp file; on error it is removed. */
+static int kco_store_local_seal(kco_upload_local_t *up, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)up->base.store;
         if (ls->fsync && fsync(up->fd)) {
                 kco_err_set(err, KCO_ERR_IO, 1, "cannot fsync %s: %s", up->tmp, strerror(errno));
-                kco_store_local_abort(u);
+                close(up->fd);
+                unlink(up->tmp);
                 return -1;
         }
         if (close(up->fd)) {
-                up->fd = -1;
                 kco_err_set(err, KCO_ERR_IO, 1, "cannot close %s: %s", up->tmp, strerror(errno));
                 unlink(up->tmp);
-                kco_upload_local_free(up);
                 return -1;
         }
-        if (rename(up->tmp, up->path)) {
-                kco_err_set(err, KCO_ERR_IO, 1, "cannot rename %s to %s: %s", up->tmp, up->path, strerror(errno));
-                unlink(up->tmp);
-                kco_upload_local_free(up);
-                return -1;
-        }
-        if (ls->fsync) {
-                char *dir = kco_strndup(up->path, (size_t)(strrchr(up->path, '/') - up->path));
-                int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                int rc = dfd < 0 ? -1 : fsync(dfd);
-                if (dfd >= 0)
-                        close(dfd);
-                if (rc)
-                        kco_err_set(err, KCO_ERR_IO, 1, "cannot fsync directory %s: %s", dir, strerror(errno));
-                free(dir);
-                if (rc) {
-                        kco_upload_local_free(up);
-                        return -1;
-                }
-        }
-        kco_upload_local_free(up);
         return 0;
+}
+
+/* Renames tmp over path and (store.local.fsync) makes the rename durable. ENOENT leaves errno for the caller. */
+static int kco_store_local_publish(kco_store_local_t *ls, const char *tmp, const char *path, kco_err_t *err) {
+        if (rename(tmp, path))
+                return kco_err_set(err, KCO_ERR_IO, 1, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        if (!ls->fsync)
+                return 0;
+        char *dir = kco_strndup(path, (size_t)(strrchr(path, '/') - path));
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int rc = dfd < 0 ? -1 : fsync(dfd);
+        if (dfd >= 0)
+                close(dfd);
+        if (rc)
+                kco_err_set(err, KCO_ERR_IO, 1, "cannot fsync directory %s: %s", dir, strerror(errno));
+        free(dir);
+        return rc ? -1 : 0;
+}
+
+static int kco_store_local_commit(kco_upload_t *u, kco_err_t *err) {
+        kco_upload_local_t *up = (kco_upload_local_t *)u;
+        int rc = kco_store_local_seal(up, err);
+        if (!rc && (rc = kco_store_local_publish((kco_store_local_t *)u->store, up->tmp, up->path, err)))
+                unlink(up->tmp);
+        kco_upload_local_free(up);
+        return rc;
+}
+
+/* ---- two-phase commit: the token is the temp file's name, next to the key's ---- */
+
+static char *kco_store_local_prepare(kco_upload_t *u, kco_err_t *err) {
+        kco_upload_local_t *up = (kco_upload_local_t *)u;
+        char *token = NULL;
+        if (!kco_store_local_seal(up, err))
+                token = kco_strdup(strrchr(up->tmp, '/') + 1);
+        kco_upload_local_free(up);
+        return token;
+}
+
+static int kco_store_local_is_tmp(const char *name) {
+        size_t n = strlen(name);
+        return name[0] == '.' && n > 9 && !strcmp(name + n - 8, ".kco-tmp");
+}
+
+/* The temp file a token names (NULL with err for a token that is not one of ours). */
+static char *kco_store_local_token_path(kco_store_local_t *ls, const char *key, const char *token, kco_err_t *err) {
+        if (!kco_store_local_key_ok(key) || strchr(token, '/') || !kco_store_local_is_tmp(token)) {
+                kco_err_set(err, KCO_ERR_DATA, 0, "pending object %s: invalid token %s", key, token);
+                return NULL;
+        }
+        const char *slash = strrchr(key, '/');
+        return slash ? kco_asprintf("%s/%.*s/%s", ls->root, (int)(slash - key), key, token)
+                     : kco_asprintf("%s/%s", ls->root, token);
+}
+
+static int kco_store_local_finish(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        char *tmp = kco_store_local_token_path(ls, key, token, err);
+        if (!tmp)
+                return -1;
+        char *path = kco_asprintf("%s/%s", ls->root, key);
+        int rc = kco_store_local_publish(ls, tmp, path, err);
+        if (rc && errno == ENOENT) {
+                struct stat sb;
+                rc = !stat(path, &sb) && S_ISREG(sb.st_mode)
+                             ? 0 /* finished before */
+                             : kco_err_set(err, KCO_ERR_IO, 0, "pending object %s is lost: neither %s nor the object "
+                                           "exists",
+                                           key, token);
+        }
+        free(path);
+        free(tmp);
+        return rc;
+}
+
+static int kco_store_local_cancel(kco_store_t *st, const char *key, const char *token, kco_err_t *err) {
+        char *tmp = kco_store_local_token_path((kco_store_local_t *)st, key, token, err);
+        if (!tmp)
+                return -1;
+        int rc = unlink(tmp) && errno != ENOENT
+                         ? kco_err_set(err, KCO_ERR_IO, 1, "cannot delete %s: %s", tmp, strerror(errno))
+                         : 0;
+        free(tmp);
+        return rc;
+}
+
+static int kco_store_local_get(kco_store_t *st, const char *key, kco_buf_t *out, kco_err_t *err) {
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        if (!kco_store_local_key_ok(key))
+                return kco_err_set(err, KCO_ERR_DATA, 0, "object key %s would leave the store directory", key);
+        char *path = kco_asprintf("%s/%s", ls->root, key);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int rc = 1;
+        if (fd < 0) {
+                rc = errno == ENOENT ? 0 : kco_err_set(err, KCO_ERR_IO, 1, "cannot open %s: %s", path, strerror(errno));
+        } else {
+                for (;;) {
+                        kco_buf_reserve(out, 64 * 1024);
+                        ssize_t r = read(fd, out->data + out->len, out->cap - out->len);
+                        if (r < 0 && errno == EINTR)
+                                continue;
+                        if (r < 0) {
+                                rc = kco_err_set(err, KCO_ERR_IO, 1, "cannot read %s: %s", path, strerror(errno));
+                                break;
+                        }
+                        if (r == 0)
+                                break;
+                        out->len += (size_t)r;
+                }
+                close(fd);
+        }
+        free(path);
+        return rc;
+}
+
+typedef struct kco_local_sweep_s {
+        const char *root;
+        int (*discard)(void *, const char *, const char *);
+        void *opaque;
+        int removed;
+} kco_local_sweep_t;
+
+/* Temp files below rel (".<object>.<pid>-<seq>.kco-tmp"). */
+static void kco_store_local_sweep_dir(kco_local_sweep_t *sw, const char *rel) {
+        char *dir = *rel ? kco_asprintf("%s/%s", sw->root, rel) : kco_strdup(sw->root);
+        DIR *d = opendir(dir);
+        if (!d) {
+                free(dir);
+                return;
+        }
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                const char *n = e->d_name;
+                if (!strcmp(n, ".") || !strcmp(n, ".."))
+                        continue;
+                char *full = kco_asprintf("%s/%s", dir, n);
+                struct stat sb;
+                if (lstat(full, &sb)) {
+                        free(full);
+                        continue;
+                }
+                if (S_ISDIR(sb.st_mode) && n[0] != '.') {
+                        char *sub = *rel ? kco_asprintf("%s/%s", rel, n) : kco_strdup(n);
+                        kco_store_local_sweep_dir(sw, sub);
+                        free(sub);
+                } else if (S_ISREG(sb.st_mode) && kco_store_local_is_tmp(n)) {
+                        /* the object's name: without the dot, ".kco-tmp" and ".<pid>-<seq>" */
+                        char *obj = kco_strndup(n + 1, strlen(n) - 9);
+                        char *dot = strrchr(obj, '.');
+                        if (dot)
+                                *dot = '\0';
+                        char *key = *rel ? kco_asprintf("%s/%s", rel, obj) : kco_strdup(obj);
+                        if (sw->discard(sw->opaque, key, n) && !unlink(full))
+                                sw->removed++;
+                        free(key);
+                        free(obj);
+                }
+                free(full);
+        }
+        closedir(d);
+        free(dir);
+}
+
+static int kco_store_local_sweep(kco_store_t *st, const char *prefix,
+                                 int (*discard)(void *, const char *, const char *), void *opaque, kco_err_t *err) {
+        (void)err;
+        kco_store_local_t *ls = (kco_store_local_t *)st;
+        kco_local_sweep_t sw = {ls->root, discard, opaque, 0};
+        const char *slash = strrchr(prefix, '/');
+        char *start = slash ? kco_strndup(prefix, (size_t)(slash - prefix)) : kco_strdup("");
+        kco_store_local_sweep_dir(&sw, start);
+        free(start);
+        return sw.removed;
 }
 
 static int kco_store_local_head(kco_store_t *st, const char *key, int64_t *size, kco_err_t *err) {
@@ -266,6 +419,11 @@ static const kco_store_ops_t kco_store_local_ops = {
         kco_store_local_head,
         kco_store_local_list,
         kco_store_local_remove,
+        kco_store_local_prepare,
+        kco_store_local_finish,
+        kco_store_local_cancel,
+        kco_store_local_get,
+        kco_store_local_sweep,
         NULL,
         kco_store_local_destroy,
 };

@@ -223,15 +223,16 @@ const kco_conf_def_t kco_conf_defs[] = {
         {"rotate.schedule.interval.ms", KCO_CONF_LONG, OFF(rotate_schedule_ms), "-1", -1, INT64_MAX, NULL, 0, C,
          "Commit open files at every multiple of this interval of wall-clock time in timezone (counted from each "
          "local midnight, as Confluent's connectors do); -1 disables. Unlike the Java connector, a partition "
-         "that receives no more records is committed on time too. Wall-clock boundaries are not deterministic: "
-         "a replay after a crash may cut files elsewhere."},
+         "that receives no more records is committed on time too. Wall-clock boundaries are not deterministic, "
+         "so these commits take two phases: the files are uploaded invisibly, the Kafka offset is committed "
+         "naming them, then they are made visible (a crash at any point loses and duplicates nothing)."},
         {"rotate.size.bytes", KCO_CONF_LONG, OFF(rotate_size_bytes), "-1", -1, INT64_MAX, NULL, 0, C,
          "Commit a Kafka partition's open files once one of them holds this many bytes as the format wrote them "
          "(before oss.compression.type; Parquet counts its row groups as they are written); -1 disables."},
         {"partitioner.max.open.files", KCO_CONF_INT, OFF(max_open_files), "-1", -1, 1000000, NULL, 0, C,
          "The most files a task keeps open: opening one more first commits the open files of the Kafka partition "
          "that holds the most (bounding memory with many encoded partitions); -1 for no limit. Such commits "
-         "depend on how partitions interleave, so they are not deterministic."},
+         "depend on how partitions interleave, so they take two phases, as rotate.schedule.interval.ms's."},
         {"schema.compatibility", KCO_CONF_ENUM, OFF(schema_compat), "NONE", 0, 0, compat_enums, 0, C,
          "How records of another value schema version are written. NONE: any different schema commits the open "
          "files and starts new ones. BACKWARD and FULL: a newer version does; a record of an older version is "

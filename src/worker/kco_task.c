@@ -47,6 +47,55 @@ struct kco_task_s {
         int nrewound;
 };
 
+static int kco_task_kafka_commit(void *opaque, const char *topic, int32_t partition, int64_t offset,
+                                 const char *metadata, kco_err_t *err) {
+        kco_task_t *t = opaque;
+        rd_kafka_resp_err_t e = kco_consumer_commit_meta(t->consumer, topic, partition, offset, metadata);
+        if (e)
+                return kco_err_set(err, KCO_ERR_KAFKA, 1, "offset commit %s-%d@%" PRId64 " failed: %s", topic,
+                                   (int)partition, offset, rd_kafka_err2str(e));
+        kco_stats_add(t->conn->stats.offset_commits, 1);
+        return 0;
+}
+
+static int kco_task_kafka_committed(void *opaque, const char *topic, int32_t partition, int64_t *offset,
+                                    char **metadata, kco_err_t *err) {
+        kco_task_t *t = opaque;
+        rd_kafka_resp_err_t e = kco_consumer_committed(t->consumer, topic, partition, offset, metadata);
+        if (e)
+                return kco_err_set(err, KCO_ERR_KAFKA, 1, "reading the committed offset of %s-%d failed: %s", topic,
+                                   (int)partition, rd_kafka_err2str(e));
+        return 0;
+}
+
+/* Before newly assigned partitions are fetched: finish what their committed offsets name (two-phase commits
+ * of an earlier owner), sweep what crashed writers left. A failure stops the task. */
+static void kco_task_assigning(void *opaque, const rd_kafka_topic_partition_list_t *parts) {
+        kco_task_t *t = opaque;
+        int32_t *ps = kco_calloc((size_t)parts->cnt + 1, sizeof(*ps));
+        char *done = kco_calloc((size_t)parts->cnt + 1, 1);
+        for (int i = 0; i < parts->cnt && !t->failed; i++) {
+                if (done[i])
+                        continue;
+                const char *topic = parts->elems[i].topic;
+                size_t n = 0;
+                for (int j = i; j < parts->cnt; j++)
+                        if (!done[j] && !strcmp(parts->elems[j].topic, topic)) {
+                                ps[n++] = parts->elems[j].partition;
+                                done[j] = 1;
+                        }
+                kco_err_t err;
+                kco_err_clear(&err);
+                if (kco_sink_recover(t->sink, topic, ps, n, &err)) {
+                        kco_error("task", "task %s-%d: %s; nothing of %s is consumed", t->conn->conf->name, t->id,
+                                  err.msg, topic);
+                        t->failed = 1;
+                }
+        }
+        free(ps);
+        free(done);
+}
+
 static void kco_task_assigned(void *opaque, const char *topic, int32_t partition) {
         kco_task_t *t = opaque;
         kco_sink_assign(t->sink, topic, partition);
@@ -274,7 +323,7 @@ static void *kco_task_main(void *arg) {
                 rd_kafka_message_t *msgs[KCO_TASK_BATCH];
                 size_t n = kco_consumer_poll(t->consumer, msgs, KCO_TASK_BATCH, 100);
                 for (size_t i = 0; i < n; i++) {
-                        if (!stop && kco_task_handle(t, msgs[i]))
+                        if (!stop && !t->failed && kco_task_handle(t, msgs[i]))
                                 stop = 1;
                         rd_kafka_message_destroy(msgs[i]);
                         handled++;
@@ -286,7 +335,10 @@ static void *kco_task_main(void *arg) {
                 }
                 if (handled && !t->nrewound)
                         t->backoff_ms = 0;
-                kco_sink_tick(t->sink);
+                if (kco_sink_tick(t->sink) < 0) {
+                        t->failed = 1;
+                        break;
+                }
                 kco_sink_foreach_rewind(t->sink, kco_task_rewind_cb, t);
                 if (kco_task_commit(t, 1))
                         break;
@@ -334,10 +386,12 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
                 free(t);
                 return NULL;
         }
-        kco_consumer_cbs_t cbs = {t, kco_task_assigned, kco_task_revoking, kco_task_revoke_commit,
-                                  kco_task_commit_result};
+        kco_consumer_cbs_t cbs = {t, kco_task_assigning, kco_task_assigned, kco_task_revoking,
+                                  kco_task_revoke_commit, kco_task_commit_result};
         char e[512];
         t->consumer = kco_consumer_new(c->conf, id, &cbs, e, sizeof(e));
+        kco_commit_kafka_t k = {t, kco_task_kafka_commit, kco_task_kafka_committed};
+        kco_sink_set_kafka(t->sink, &k);
         if (!t->consumer || pthread_create(&t->thread, NULL, kco_task_main, t)) {
                 kco_err_set(err, KCO_ERR_KAFKA, 0, "connector %s task %d: %s", c->conf->name, id,
                             t->consumer ? "cannot start thread" : e);
