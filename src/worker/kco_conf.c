@@ -252,6 +252,17 @@ const kco_conf_def_t kco_conf_defs[] = {
          "Bad records (data that does not convert or does not fit the format): none stops the task before the "
          "record (nothing past it is committed; the log names topic, partition, offset and the reason); all "
          "skips it, sending it to errors.deadletterqueue.topic.name when that is set."},
+        {"retry.backoff.ms", KCO_CONF_LONG, OFF(retry_backoff_ms), "5000", 1, 86400000, NULL, 0, C,
+         "After a retriable failure (the store unreachable or throttling past store.retry.attempts, Kafka or "
+         "the schema registry away), the partition's open files are discarded and it is consumed again from "
+         "its last committed file after this long; each consecutive failure doubles the wait, up to "
+         "errors.retry.delay.max.ms."},
+        {"errors.retry.timeout", KCO_CONF_LONG, OFF(errors_retry_timeout_ms), "-1", -1, INT64_MAX, NULL, 0, C,
+         "How long (ms) a task keeps retrying while failures are retriable before it fails with the last one "
+         "(nothing past it committed); -1 retries until stopped, 0 fails at the first. Kafka Connect's default "
+         "is 0; ours keeps the task up through outages."},
+        {"errors.retry.delay.max.ms", KCO_CONF_LONG, OFF(errors_retry_delay_max_ms), "60000", 1, 86400000, NULL,
+         0, C, "The longest wait between two retries (see retry.backoff.ms)."},
         {"errors.deadletterqueue.topic.name", KCO_CONF_STRING, OFF(dlq_topic), "", 0, 0, NULL, 0, C,
          "Topic receiving bad records unchanged (key, value, headers) with errors.tolerance=all. Created if "
          "missing. The source offset is committed only once the dead-letter record is acknowledged."},
@@ -437,8 +448,7 @@ static const char *const kco_conf_known_ignored[] = {
 /* Keys of the Java connector that a later version honours; given now they
  * have no effect, which the user is told. */
 static const char *const kco_conf_not_yet[] = {
-        "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data",
-        "retry.backoff.ms", "errors.retry.timeout", "errors.retry.delay.max.ms", NULL,
+        "schema.cache.size", "enhanced.avro.schema.support", "connect.meta.data", NULL,
 };
 
 /* Avro codecs of the Java connector (or the Avro spec) that avro-c here lacks. */

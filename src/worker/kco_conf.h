@@ -125,6 +125,9 @@ typedef struct kco_conf_s {
         const struct kco_proto_msg_s **proto_msgs; /* ParquetJsonFormat: the message of each topic, class pair */
         /* errors */
         int errors_tolerance;
+        int64_t retry_backoff_ms;          /* retry.backoff.ms: first wait after a retriable failure */
+        int64_t errors_retry_timeout_ms;   /* errors.retry.timeout: -1 retry until stopped */
+        int64_t errors_retry_delay_max_ms; /* errors.retry.delay.max.ms: the longest wait */
         char *dlq_topic;
         int dlq_replication_factor;
         int dlq_context_headers;

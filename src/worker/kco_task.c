@@ -36,7 +36,8 @@ struct kco_task_s {
         kco_sink_t *sink;
         kco_dlq_t *dlq; /* errors.deadletterqueue.topic.name; NULL when unset */
         int failed;
-        int backoff_ms;
+        int64_t backoff_ms;
+        int64_t failing_since; /* ms (monotonic) of the first of consecutive retriable failures; 0 none */
         time_t last_commit_warn; /* failed commits are retried every round; warn once in a while */
         int commit_failures;
         /* partitions rewound in the current poll round: skip their messages */
@@ -180,15 +181,34 @@ static void kco_task_sleep_ms(kco_task_t *t, int ms) {
         }
 }
 
-/* A retriable failure of a partition: discard its open files, go back to
- * the first offset not in a committed object, back off. */
+static int64_t kco_task_now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A retriable failure of a partition: discard its open files, go back to the first offset not in a committed
+ * object, back off (retry.backoff.ms, doubled per consecutive failure up to errors.retry.delay.max.ms). Past
+ * errors.retry.timeout of consecutive failures the task fails instead. */
 static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition, int64_t failed_offset,
                             const kco_err_t *err) {
+        const kco_conf_t *c = t->conn->conf;
         int64_t off = kco_sink_rewind(t->sink, topic, partition, failed_offset);
-        t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : 500;
-        if (t->backoff_ms > 30000)
-                t->backoff_ms = 30000;
-        kco_warn("sink", "task %s-%d: %s-%d: %s; retrying from offset %" PRId64 " in %d ms", t->conn->conf->name,
+        int64_t now = kco_task_now_ms();
+        if (!t->failing_since)
+                t->failing_since = now;
+        if (c->errors_retry_timeout_ms >= 0 && now - t->failing_since >= c->errors_retry_timeout_ms) {
+                kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s (retried for %" PRId64
+                          " ms, errors.retry.timeout=%" PRId64 "); nothing past offset %" PRId64 " is committed",
+                          c->name, t->id, topic, (int)partition, failed_offset, err->msg, now - t->failing_since,
+                          c->errors_retry_timeout_ms, off);
+                t->failed = 1;
+                return;
+        }
+        t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : c->retry_backoff_ms;
+        if (t->backoff_ms > c->errors_retry_delay_max_ms)
+                t->backoff_ms = c->errors_retry_delay_max_ms;
+        kco_warn("sink", "task %s-%d: %s-%d: %s; retrying from offset %" PRId64 " in %" PRId64 " ms", c->name,
                  t->id, topic, (int)partition, err->msg, off, t->backoff_ms);
         if (off >= 0)
                 kco_consumer_seek(t->consumer, topic, partition, off);
@@ -196,7 +216,7 @@ static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition,
                 t->rewound[t->nrewound].topic = kco_strdup(topic);
                 t->rewound[t->nrewound++].partition = partition;
         }
-        kco_task_sleep_ms(t, t->backoff_ms);
+        kco_task_sleep_ms(t, (int)t->backoff_ms);
 }
 
 /* A partition whose files a timer or a file limit committed unsuccessfully: consume it again. */
@@ -334,7 +354,7 @@ static void *kco_task_main(void *arg) {
                         break;
                 }
                 if (handled && !t->nrewound)
-                        t->backoff_ms = 0;
+                        t->backoff_ms = t->failing_since = 0;
                 if (kco_sink_tick(t->sink) < 0) {
                         t->failed = 1;
                         break;

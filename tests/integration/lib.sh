@@ -760,7 +760,8 @@ worker_props() {
 }
 
 # connector_props FILE [KEY=VALUE]...: an OSS sink connector writing JSON to
-# the local store; pass at least topics= and store.url=file:///abs/dir.
+# the local store, retrying after 500 ms (not 5 s); pass at least topics= and
+# store.url=file:///abs/dir.
 connector_props() {
         local file=$1
         shift
@@ -770,6 +771,7 @@ connector_props() {
                 tasks.max=1 \
                 format.class=json \
                 storage.class=local \
+                retry.backoff.ms=500 \
                 "$@"
         grep -qE '^topics(\.regex)?=' "$file" || fail "connector_props: no topics= or topics.regex= given"
 }

@@ -2,7 +2,8 @@
 # test_registry_outage.sh - an unreachable or failing Schema Registry is not bad data: while the registry answers
 # 503 (and then refuses connections) the worker keeps running, writes nothing, commits nothing and says it is
 # retrying; once the registry is back every record lands, once. Registry credentials (basic auth) never appear in
-# the log.
+# the log. With errors.retry.timeout=2000 a second connector fails after retrying that long, naming the offset and
+# the setting, with nothing committed.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,3 +38,20 @@ assert_eq 60 "$(wc -l <"$dir/read.jsonl")" "records read back"
 assert_eq "$(wc -l <"$data/records.jsonl")" 60 "corpus size"
 grep -q "$secret" "$WORKER_LOG" && fail "the registry password is in the worker log"
 note "registry back: 60 records in 3 objects, offset 60 committed; no secret in the log"
+
+# errors.retry.timeout: the task gives up after retrying for 2 s (backoff 300 ms, at most 600 ms between tries)
+registry_cmd down >/dev/null
+connector_props "$dir/t.properties" name=rt topics=ro flush.size=20 "store.url=file://$dir/out-rt" \
+        format.class=com.aliyun.oss.connect.kafka.format.avro.AvroFormat \
+        value.converter=io.confluent.connect.avro.AvroConverter "value.converter.schema.registry.url=$REGISTRY" \
+        "value.converter.basic.auth.user.info=kco:$secret" errors.retry.timeout=2000 retry.backoff.ms=300 \
+        errors.retry.delay.max.ms=600
+t0=$EPOCHREALTIME
+worker_start "$dir/worker.properties" "$dir/t.properties"
+worker_wait 60
+assert_eq 1 "$WORKER_RC" "exit status after errors.retry.timeout"
+grep -q 'failed at ro-0 offset 0: .*errors.retry.timeout=2000' "$WORKER_LOG" || fail "no errors.retry.timeout failure line"
+grep -q 'retrying from offset 0 in 600 ms' "$WORKER_LOG" || fail "the wait is not capped by errors.retry.delay.max.ms"
+assert_eq -1001 "$(mock_committed_offset connect-rt ro 0)" "committed offset after giving up"
+grep -q "$secret" "$WORKER_LOG" && fail "the registry password is in the worker log"
+note "errors.retry.timeout=2000: failed after $(python3 -c "print(round($EPOCHREALTIME - $t0, 1))") s, nothing committed"
