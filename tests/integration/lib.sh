@@ -370,6 +370,51 @@ produce_file() {
         _kco_kcat_produce "$1" "$2" "${4:-}" -l "$3"
 }
 
+# produce_over_time TOPIC PARTITIONS PER SECONDS [FIELD_MOD]: in the background, PER records to each partition,
+# spread evenly over SECONDS (steps of 0.2 s), one kcat per partition. Record n of partition p is
+# {"p":p,"n":n,"k":(7n+p) % FIELD_MOD (default 60)}; every 3000th (n % 3000 == 1000) also has a ~9 KB "pad". On an
+# empty partition, n is the offset, which tests/integration/check/exactly_once.py relies on. The producers are
+# killed when the test ends; PRODUCE_PIDS lists them.
+produce_over_time() {
+        local topic=$1 parts=$2 per=$3 secs=$4 mod=${5:-60} p
+        PRODUCE_PIDS=()
+        for ((p = 0; p < parts; p++)); do
+                python3 -u - "$p" "$per" "$secs" "$mod" 2>>"$KCO_TEST_DIR/producer.log" <<'PY' |
+import sys, time
+p, per, secs, mod = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+steps = max(1, int(secs / 0.2))
+start = time.time()
+for s in range(steps):
+    lo, hi = per * s // steps, per * (s + 1) // steps
+    sys.stdout.write("".join('{"p":%d,"n":%d,"k":%d%s}\n' % (p, n, (n * 7 + p) % mod,
+                                                             ',"pad":"%s"' % ("x" * 9000) if n % 3000 == 1000 else "")
+                             for n in range(lo, hi)))
+    sys.stdout.flush()
+    time.sleep(max(0, start + (s + 1) * 0.2 - time.time()))
+PY
+                        kcat -P -b "$BOOTSTRAP" -t "$topic" -p "$p" -q -X linger.ms=50 \
+                                -X "message.timeout.ms=$((120000 * KCO_SCALE))" 2>>"$KCO_TEST_DIR/producer.log" &
+                PRODUCE_PIDS+=($!)
+                kco_on_exit "kill $! 2>/dev/null"
+        done
+}
+
+# committed_total GROUP TOPIC PARTITIONS: the sum of the group's committed offsets over partitions 0..N-1.
+committed_total() {
+        local p sum=0 c
+        for ((p = 0; p < $3; p++)); do
+                c=$(mock_committed_offset "$1" "$2" "$p")
+                ((c > 0)) && sum=$((sum + c))
+        done
+        echo "$sum"
+}
+
+# exactly_once OUT TOPIC PARTITIONS PER [--dir-field NAME]: fails the test unless every produced offset is in
+# exactly one object and nothing is left behind (tests/integration/check/exactly_once.py).
+exactly_once() {
+        python3 "$KCO_ROOT/tests/integration/check/exactly_once.py" "$@" || fail "exactly-once check failed"
+}
+
 # consume_all TOPIC [FORMAT]: prints every message of every partition from
 # the beginning, as kcat's -f FORMAT (default '%s\n': the values), then exits.
 # Order is per partition, partitions interleaved.
