@@ -123,6 +123,54 @@ echo
 row "kcat -C to /dev/null" "$kcat_s" "$kcat_rss"; echo
 row "ours ByteArrayFormat, 1 task" "$ba_s" "$ba_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$ba_s")" "$ba_wall"
 row "ours JsonFormat, 1 task" "$js_s" "$js_rss"; printf '   %.2fx kcat  (wall incl. 3 s group join: %.2f s)\n' "$(calc "$kcat_s/$js_s")" "$js_wall"
+# every commit in two phases (prepared files, offset commit naming them, completion, clearing commit): the same run
+# with TimeBasedPartitioner on the wall clock, where no boundary is replayed the same way
+export EXTRA="partitioner.class=TimeBasedPartitioner
+path.format='dt'=YYYY-MM-dd
+partition.duration.ms=86400000
+locale=en
+timezone=UTC
+timestamp.extractor=Wallclock"
+read -r js2_wall js2_s js2_rss < <(RUNS=1 best_of bench-json-2pc json string)
+unset EXTRA
+row "ours JsonFormat, two-phase commits" "$js2_s" "$js2_rss"; printf '   %.2fx kcat  (%.2fx the one-phase run)\n' \
+  "$(calc "$kcat_s/$js2_s")" "$(calc "$js_s/$js2_s")"
+
+# ---- memory: 1,000 partitions, each with an open file (1 KB records, files never full), buffer.memory=32 MiB
+# against no limit: peak RSS and time to commit everything (the schedule commits the tails)
+"$BUILD/kco-mock-broker" --topic "bench-mem:1000" </dev/null >"$work/mb2.out" 2>"$work/mb2.err" &
+mb2pid=$!
+for _ in $(seq 100); do grep -q BOOTSTRAP= "$work/mb2.out" 2>/dev/null && break; sleep 0.05; done
+B2=$(sed -n 's/^BOOTSTRAP=//p' "$work/mb2.out")
+python3 -c '
+pad = "y" * 1000
+for i in range(200000): print("k%d\t{\"id\":%d,\"pad\":\"%s\"}" % (i, i, pad))' >"$work/mem.txt"
+kcat -P -b "$B2" -t bench-mem -K '\t' -q -l -X linger.ms=100 "$work/mem.txt"
+printf 'bootstrap.servers=%s\nlog.level=info\nconsumer.queued.max.messages.kbytes=16384\n' "$B2" >"$work/worker-mem.properties"
+mem_run() { # name buffer.memory -> "seconds peak-RSS-KiB relief-commits"
+  local out="$work/out-$1"
+  printf 'name=%s\ntopics=bench-mem\nformat.class=json\nvalue.converter=string\nflush.size=100000000\nstorage.class=local\nstore.url=file://%s\nstore.local.fsync=false\nrotate.schedule.interval.ms=5000\ntimezone=UTC\nbuffer.memory=%s\n' \
+    "$1" "$out" "$2" >"$work/$1.properties"
+  local t0 pid hwm=0 cur n
+  t0=$(now)
+  "$BIN" standalone "$work/worker-mem.properties" "$work/$1.properties" 2>"$work/$1.log" &
+  pid=$!
+  while :; do
+    cur=$(awk '/VmHWM/ {print $2}' /proc/$pid/status); [ "$cur" -gt "$hwm" ] && hwm=$cur
+    n=$(sed -n 's/.*] File [^ ]* committed (\([0-9]*\) records.*/\1/p' "$work/$1.log" | awk '{ n += $1 } END { print n + 0 }')
+    [ "$n" -ge 200000 ] && break
+    sleep 0.2
+  done
+  local t1; t1=$(now)
+  kill -TERM $pid; wait $pid
+  echo "$(calc "$t1-$t0") $hwm $(grep -c 'Files committed (buffer.memory)' "$work/$1.log")"
+}
+read -r mem_b_s mem_b_rss mem_b_rel < <(mem_run bench-mem-budget 33554432)
+read -r mem_u_s mem_u_rss _ < <(mem_run bench-mem-unbounded -1)
+kill "$mb2pid" 2>/dev/null; wait "$mb2pid" 2>/dev/null || true
+printf '%-34s %8.2f s %8s MB RSS   (%s early commits; incl. 3 s group join)\n' "1000 partitions, buffer.memory=32M" \
+  "$mem_b_s" "$(calc "round($mem_b_rss/1024,1)")" "$mem_b_rel"
+printf '%-34s %8.2f s %8s MB RSS\n' "1000 partitions, no limit" "$mem_u_s" "$(calc "round($mem_u_rss/1024,1)")"
 
 # ---- Avro: the same records as Confluent Avro (encoded by avsc, schema in a registry double) -> AvroFormat ----
 mkfifo "$work/reg.in"

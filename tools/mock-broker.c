@@ -31,6 +31,10 @@
  *                                         none) as a throwaway client sees it;
  *                                         metadata bytes outside printable
  *                                         ASCII, and '\', print as \xNN
+ *   committed-sum GROUP TOPIC PARTITIONS  answers "ok SUM": the group's
+ *                                         committed offsets of partitions
+ *                                         0..PARTITIONS-1 added up (those
+ *                                         without one count 0), in one request
  *   quit                                  destroy the cluster, exit 0
  *
  * APIKEY is a number or a Kafka request name (Produce, Fetch, OffsetCommit,
@@ -189,7 +193,7 @@ static int kco_mock_want(int argc, int want, const char *usage) {
  * is not rebalanced), and replies with it.
  */
 static void kco_mock_committed(rd_kafka_mock_cluster_t *mc, const char *group,
-                         const char *topic, int32_t partition) {
+                         const char *topic, int32_t partition, int32_t sum_of) {
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         rd_kafka_topic_partition_list_t *parts;
         rd_kafka_topic_partition_t *p;
@@ -217,13 +221,28 @@ static void kco_mock_committed(rd_kafka_mock_cluster_t *mc, const char *group,
                 kco_mock_reply("error %s", errstr);
                 return;
         }
-        parts = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(parts, topic, partition);
+        parts = rd_kafka_topic_partition_list_new(sum_of > 0 ? sum_of : 1);
+        if (sum_of > 0)
+                for (i = 0; i < (size_t)sum_of; i++)
+                        rd_kafka_topic_partition_list_add(parts, topic, (int32_t)i);
+        else
+                rd_kafka_topic_partition_list_add(parts, topic, partition);
         err = rd_kafka_committed(rk, parts, 10000);
         p   = &parts->elems[0];
         if (!err)
                 err = p->err;
-        if (err) {
+        if (!err && sum_of > 0) {
+                int64_t sum = 0;
+                for (i = 0; i < (size_t)parts->cnt && !err; i++) {
+                        err = parts->elems[i].err;
+                        if (parts->elems[i].offset > 0)
+                                sum += parts->elems[i].offset;
+                }
+                if (err)
+                        kco_mock_reply_err(err);
+                else
+                        kco_mock_reply("ok %" PRId64, sum);
+        } else if (err) {
                 kco_mock_reply_err(err);
         } else {
                 len = (size_t)snprintf(line, sizeof(line), "ok %" PRId64,
@@ -404,7 +423,15 @@ static int kco_mock_command(rd_kafka_mock_cluster_t *mc, char *line) {
                         kco_mock_reply("error bad partition '%s'", argv[3]);
                         return 0;
                 }
-                kco_mock_committed(mc, argv[1], argv[2], (int32_t)a);
+                kco_mock_committed(mc, argv[1], argv[2], (int32_t)a, 0);
+        } else if (!strcmp(cmd, "committed-sum")) {
+                if (kco_mock_want(argc, 4, "committed-sum GROUP TOPIC PARTITIONS"))
+                        return 0;
+                if (kco_mock_parse_long(argv[3], 1, 100000, &a)) {
+                        kco_mock_reply("error bad partition count '%s'", argv[3]);
+                        return 0;
+                }
+                kco_mock_committed(mc, argv[1], argv[2], 0, (int32_t)a);
         } else {
                 kco_mock_reply("error unknown command '%s'", cmd);
         }

@@ -284,7 +284,8 @@ static int kco_commit_recover_one(kco_store_t *st, const kco_commit_kafka_t *k, 
                          (int)partition, n, n == 1 ? "" : "s", off);
         }
         *all = kco_realloc(*all, sizeof(**all) * (*nall + n + 1));
-        memcpy(*all + *nall, p, n * sizeof(*p));
+        if (n)
+                memcpy(*all + *nall, p, n * sizeof(*p));
         *nall += n;
         free(p);
         return rc < 0 ? -1 : 0;

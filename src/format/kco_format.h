@@ -29,6 +29,8 @@ typedef struct kco_format_ops_s {
         int (*close)(kco_format_writer_t *w, kco_buf_t *out, kco_err_t *err);
         /* Frees the writer without finishing the file. */
         void (*discard)(kco_format_writer_t *w);
+        /* Bytes the writer holds in memory besides out (Parquet: the row group being built); NULL: none. */
+        size_t (*held)(const kco_format_writer_t *w);
 } kco_format_ops_t;
 
 struct kco_format_s {

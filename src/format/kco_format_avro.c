@@ -498,4 +498,5 @@ static int kco_format_avro_close(kco_format_writer_t *fw, kco_buf_t *out, kco_er
 const kco_format_ops_t kco_format_avro_ops = {
         "AvroFormat",          kco_format_avro_extension, kco_format_avro_open,
         kco_format_avro_write, kco_format_avro_close,     kco_format_avro_discard,
+        NULL,
 };

@@ -33,4 +33,5 @@ static int kco_format_bytearray_write(kco_format_writer_t *w, const kco_record_t
 const kco_format_ops_t kco_format_bytearray_ops = {
         "ByteArrayFormat",       kco_format_bytearray_extension, kco_format_plain_open,
         kco_format_bytearray_write, kco_format_plain_close,         kco_format_plain_discard,
+        NULL,
 };

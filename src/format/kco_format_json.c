@@ -120,4 +120,5 @@ static int kco_format_json_write(kco_format_writer_t *w, const kco_record_t *rec
 const kco_format_ops_t kco_format_json_ops = {
         "JsonFormat",         kco_format_json_extension, kco_format_json_open,
         kco_format_json_write, kco_format_json_close,      kco_format_json_discard,
+        NULL,
 };

@@ -171,6 +171,11 @@ static int kco_format_parquet_write(kco_format_writer_t *fw, const kco_record_t 
         return kco_parquet_flush(w, out, err);
 }
 
+static size_t kco_format_parquet_held(const kco_format_writer_t *fw) {
+        const kco_parquet_writer_t *w = (const kco_parquet_writer_t *)fw;
+        return w->pq ? kco_pq_buffered(w->pq) : 0;
+}
+
 static void kco_format_parquet_discard(kco_format_writer_t *fw) {
         kco_parquet_writer_t *w = (kco_parquet_writer_t *)fw;
         kco_parquet_teardown(w);
@@ -207,6 +212,7 @@ static int kco_format_parquet_close(kco_format_writer_t *fw, kco_buf_t *out, kco
 const kco_format_ops_t kco_format_parquet_avro_ops = {
         "ParquetAvroFormat",      kco_format_parquet_extension, kco_format_parquet_open,
         kco_format_parquet_write, kco_format_parquet_close,     kco_format_parquet_discard,
+        kco_format_parquet_held,
 };
 
 /* ---- ParquetJsonFormat ---- */
@@ -273,4 +279,5 @@ static int kco_format_parquet_json_write(kco_format_writer_t *fw, const kco_reco
 const kco_format_ops_t kco_format_parquet_json_ops = {
         "ParquetJsonFormat",           kco_format_parquet_extension, kco_format_parquet_json_open,
         kco_format_parquet_json_write, kco_format_parquet_close,     kco_format_parquet_discard,
+        kco_format_parquet_held,
 };

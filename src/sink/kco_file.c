@@ -104,6 +104,13 @@ char *kco_file_prepare(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err) {
         return token;
 }
 
+size_t kco_file_held(const kco_file_t *f) {
+        size_t n = f->raw.cap + f->z.cap;
+        if (f->fw && f->fw->fmt->ops->held)
+                n += f->fw->fmt->ops->held(f->fw);
+        return n + kco_upload_held(f->up);
+}
+
 void kco_file_abort(kco_file_t *f) {
         if (f->fw)
                 f->fw->fmt->ops->discard(f->fw);

@@ -29,6 +29,7 @@ typedef struct kco_file_s {
         kco_codec_t *codec;
         kco_buf_t raw; /* formatted, not yet compressed */
         kco_buf_t z;   /* compressed, not yet uploaded */
+        int64_t held; /* the bytes last counted in the memory budget (the sink's) */
 } kco_file_t;
 
 kco_file_t *kco_file_open(kco_format_t *fmt, kco_store_t *st, int compression, int level, const char *encoded,
@@ -40,6 +41,8 @@ int kco_file_commit(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err);
  * store's two-phase commit); returns the store's token for it (the caller
  * frees it), NULL on error. Frees f either way. */
 char *kco_file_prepare(kco_file_t *f, uint64_t *bytes_out, kco_err_t *err);
+/* Bytes the file holds in memory now: staging buffers, the format's, the upload's. */
+size_t kco_file_held(const kco_file_t *f);
 /* Discards the file and its upload; frees f. */
 void kco_file_abort(kco_file_t *f);
 

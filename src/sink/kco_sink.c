@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "commit/kco_commit.h"
+#include "core/kco_budget.h"
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
 #include "format/kco_codec.h"
@@ -60,6 +61,7 @@ typedef struct kco_tpw_s {
          * Java writer keeps it), reset when the partition is (re)assigned or rewound */
         int compat_set;
         kco_schema_t *compat_schema;
+        int64_t held;            /* bytes its open files hold (counted in the memory budget) */
         char *manifest;          /* the two-phase commit's manifest object, deleted once a later commit succeeds */
         int64_t manifest_offset; /* the offset committed with it */
 } kco_tpw_t;
@@ -82,6 +84,8 @@ struct kco_sink_s {
         kco_arena_t *meta_arena; /* the value with metadata of the record being written */
         kco_commit_kafka_t kafka; /* synchronous commits for the two-phase commit (commit NULL: one phase) */
         int all_two_phase;        /* timestamp.extractor=Wallclock: no boundary or key is repeated by a replay */
+        kco_budget_t *budget;     /* buffer.memory (NULL: none) */
+        int64_t held;             /* bytes all its open files hold */
 };
 
 static size_t kco_sink_hash(const char *topic, int32_t partition) {
@@ -142,8 +146,26 @@ char *kco_sink_object_key(const kco_conf_t *conf, const char *ext, const char *t
         return kco_asprintf("%s%s%s%s%s%s%d%s%s%s", topic, dd, encoded, dd, topic, fd, (int)partition, fd, off, ext);
 }
 
+/* A file leaves t (committed, prepared or discarded): its bytes leave the budget. */
+static void kco_sink_release(kco_sink_t *s, kco_tpw_t *t, kco_file_t *f) {
+        kco_budget_add(s->budget, -f->held);
+        t->held -= f->held;
+        s->held -= f->held;
+        f->held = 0;
+}
+
+/* After a record went into f: the budget learns what f holds now. */
+static void kco_sink_account(kco_sink_t *s, kco_tpw_t *t, kco_file_t *f) {
+        int64_t now = (int64_t)kco_file_held(f), delta = now - f->held;
+        f->held = now;
+        t->held += delta;
+        s->held += delta;
+        kco_budget_add(s->budget, delta);
+}
+
 static void kco_tpw_discard(kco_sink_t *s, kco_tpw_t *t, const char *why) {
         for (int i = 0; i < t->nfiles; i++) {
+                kco_sink_release(s, t, t->files[i]);
                 kco_debug("sink", "task %d: discarding %s (%" PRId64 " records): %s", s->task_id, t->files[i]->key,
                           t->files[i]->records, why);
                 kco_file_abort(t->files[i]);
@@ -242,6 +264,8 @@ void kco_sink_destroy(kco_sink_t *s) {
         if (!s)
                 return;
         kco_sink_revoke_all(s);
+        if (s->budget)
+                atomic_fetch_sub(&s->budget->holders, 1);
         free(s->buckets);
         kco_format_destroy(s->fmt);
         kco_partitioner_destroy(s->pt);
@@ -284,6 +308,7 @@ static int kco_tpw_commit2(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, con
         for (size_t i = 0; i < n; i++) {
                 kco_file_t *f = t->files[i];
                 t->files[i] = NULL;
+                kco_sink_release(s, t, f);
                 if (rc) {
                         kco_file_abort(f);
                         continue;
@@ -346,6 +371,7 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
         for (int i = 0; i < t->nfiles; i++) {
                 kco_file_t *f = t->files[i];
                 t->files[i] = NULL;
+                kco_sink_release(s, t, f);
                 int64_t n = f->records;
                 char *key = kco_strdup(f->key);
                 uint64_t bytes = 0;
@@ -354,6 +380,7 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
                         free(key);
                         /* the rest are discarded; the caller rewinds */
                         for (int j = i + 1; j < t->nfiles; j++) {
+                                kco_sink_release(s, t, t->files[j]);
                                 kco_file_abort(t->files[j]);
                                 t->files[j] = NULL;
                         }
@@ -369,7 +396,8 @@ static int kco_tpw_commit(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, cons
         return 0;
 }
 
-static void kco_tpw_drop_file(kco_tpw_t *t, int i) {
+static void kco_tpw_drop_file(kco_sink_t *s, kco_tpw_t *t, int i) {
+        kco_sink_release(s, t, t->files[i]);
         kco_file_abort(t->files[i]);
         t->files[i] = t->files[--t->nfiles];
         t->last_file = 0;
@@ -423,25 +451,18 @@ static int64_t kco_sink_next_schedule(kco_sink_t *s, int64_t now) {
         return next < next_day ? next : next_day;
 }
 
-/* partitioner.max.open.files: before a file is opened, the Kafka partition with the most open files commits
- * them. A failure there (another partition than the record's) makes that partition consume again. */
-static int kco_sink_make_room(kco_sink_t *s, kco_tpw_t *cur, int64_t cur_offset, kco_err_t *err) {
-        if (s->conf->max_open_files <= 0 || kco_sink_open_files(s) < s->conf->max_open_files)
-                return 0;
-        kco_tpw_t *most = NULL;
-        for (size_t i = 0; i < s->nbuckets; i++)
-                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
-                        if (t->nfiles && (!most || t->nfiles > most->nfiles))
-                                most = t;
-        if (!most)
-                return 0;
+/* A commit that a limit forces on the partition holding the most (most != NULL): cur is the partition of the
+ * record at hand, whose files end at cur_last; a failure of another partition makes that one consume again,
+ * unless it leaves a state only a restart resolves (then the task stops). */
+static int kco_sink_commit_most(kco_sink_t *s, kco_tpw_t *most, kco_tpw_t *cur, int64_t cur_last, const char *why,
+                                kco_err_t *err) {
         kco_stats_add(s->stats->rotations_nondeterministic, 1);
         if (most == cur)
-                return kco_tpw_commit(s, cur, cur_offset - 1, "partitioner.max.open.files", 1, err);
+                return kco_tpw_commit(s, cur, cur_last, why, 1, err);
         kco_err_t e2;
         kco_err_clear(&e2);
-        if (kco_tpw_commit(s, most, most->last_offset, "partitioner.max.open.files", 1, &e2)) {
-                if (!e2.retriable) { /* the task stops: the record at hand is not written */
+        if (kco_tpw_commit(s, most, most->last_offset, why, 1, &e2)) {
+                if (!e2.retriable) {
                         *err = e2;
                         return -1;
                 }
@@ -451,7 +472,48 @@ static int kco_sink_make_room(kco_sink_t *s, kco_tpw_t *cur, int64_t cur_offset,
         return 0;
 }
 
+/* The partition of this task with the most open files (by_bytes 0) or the most bytes held in them (1). */
+static kco_tpw_t *kco_sink_most(kco_sink_t *s, int by_bytes) {
+        kco_tpw_t *most = NULL;
+        for (size_t i = 0; i < s->nbuckets; i++)
+                for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
+                        if (t->nfiles && (!most || (by_bytes ? t->held > most->held : t->nfiles > most->nfiles)))
+                                most = t;
+        return most;
+}
+
+/* partitioner.max.open.files: before a file is opened, the Kafka partition with the most open files commits
+ * them (before the record at cur_offset). */
+static int kco_sink_make_room(kco_sink_t *s, kco_tpw_t *cur, int64_t cur_offset, kco_err_t *err) {
+        if (s->conf->max_open_files <= 0 || kco_sink_open_files(s) < s->conf->max_open_files)
+                return 0;
+        kco_tpw_t *most = kco_sink_most(s, 0);
+        return most ? kco_sink_commit_most(s, most, cur, cur_offset - 1, "partitioner.max.open.files", err) : 0;
+}
+
+/* buffer.memory is spent: the partition of this task whose open files hold the most commits them (two phases: the
+ * boundary depends on memory, not on the records), if this task holds its part of the memory (else the memory is
+ * elsewhere - other tasks, parts in flight - and is given back there). cur: the partition of the record just
+ * written (NULL from the timer). */
+static int kco_sink_relieve(kco_sink_t *s, kco_tpw_t *cur, kco_err_t *err) {
+        if (!kco_budget_should_relieve(s->budget, s->held))
+                return 0;
+        kco_tpw_t *most = kco_sink_most(s, 1);
+        if (!most)
+                return 0;
+        atomic_fetch_add_explicit(&s->budget->relief_commits, 1, memory_order_relaxed);
+        return kco_sink_commit_most(s, most, cur, cur ? cur->last_offset : -1, "buffer.memory", err);
+}
+
 int kco_sink_tick(kco_sink_t *s) {
+        if (kco_budget_over(s->budget)) {
+                kco_err_t err;
+                kco_err_clear(&err);
+                if (kco_sink_relieve(s, NULL, &err) && !err.retriable) {
+                        kco_error("sink", "task %d: %s", s->task_id, err.msg);
+                        return -1;
+                }
+        }
         if (!s->sched_tz)
                 return 0;
         int64_t now = kco_sink_now_ms();
@@ -632,7 +694,7 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 return -1;
         if (kco_file_append(f, out, err)) {
                 if (f->records == 0) /* a file the failed record opened: nothing in it */
-                        kco_tpw_drop_file(t, t->last_file);
+                        kco_tpw_drop_file(s, t, t->last_file);
                 return -1;
         }
         if (t->count++ == 0) {
@@ -645,10 +707,13 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                 free(t->cur_encoded);
                 t->cur_encoded = kco_strdup(encoded);
         }
+        kco_sink_account(s, t, f);
         if (t->count >= c->flush_size)
                 return kco_tpw_commit(s, t, rec->offset, "flush.size", 0, err);
         if (c->rotate_size_bytes > 0 && f->bytes_in >= (uint64_t)c->rotate_size_bytes)
                 return kco_tpw_commit(s, t, rec->offset, "rotate.size.bytes", 0, err);
+        if (kco_budget_over(s->budget))
+                return kco_sink_relieve(s, t, err);
         return 0;
 }
 
@@ -699,6 +764,12 @@ int kco_sink_open_files(kco_sink_t *s) {
                 for (kco_tpw_t *t = s->buckets[i]; t; t = t->next)
                         n += t->nfiles;
         return n;
+}
+
+void kco_sink_set_budget(kco_sink_t *s, kco_budget_t *b) {
+        s->budget = b;
+        if (b)
+                atomic_fetch_add(&b->holders, 1);
 }
 
 void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k) {

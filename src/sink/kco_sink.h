@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "commit/kco_commit.h"
+#include "core/kco_budget.h"
 #include "core/kco_err.h"
 #include "core/kco_stats.h"
 #include "record/kco_record.h"
@@ -73,6 +74,8 @@ void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *opaque, const char 
                                                        int64_t resume_offset),
                              void *opaque);
 
+/* buffer.memory, shared by every sink of the worker: when it is spent, the partition holding the most commits. */
+void kco_sink_set_budget(kco_sink_t *s, kco_budget_t *b);
 /* The synchronous Kafka calls of the two-phase commit; without them every commit is one phase (unit tests). */
 void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k);
 /* Before newly assigned partitions of topic are consumed: finishes what their committed offsets name and

@@ -66,6 +66,9 @@ typedef struct kco_store_ops_s {
          * (NULL when there is nothing to hurry). Any thread. */
         void (*hurry)(kco_store_t *st);
         void (*destroy)(kco_store_t *st);
+        /* Bytes an upload holds in memory (a part being filled, parts in
+         * flight); NULL: none (written through). */
+        size_t (*held)(const kco_upload_t *up);
 } kco_store_ops_t;
 
 struct kco_store_s {
@@ -129,6 +132,9 @@ static inline int kco_store_sweep(kco_store_t *st, const char *prefix,
 static inline void kco_store_hurry(kco_store_t *st) {
         if (st->ops->hurry)
                 st->ops->hurry(st);
+}
+static inline size_t kco_upload_held(const kco_upload_t *up) {
+        return up->store->ops->held ? up->store->ops->held(up) : 0;
 }
 static inline int kco_store_remove(kco_store_t *st, const char *key, kco_err_t *err) {
         return st->ops->remove(st, key, err);

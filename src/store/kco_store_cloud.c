@@ -866,6 +866,15 @@ static int kco_cloud_sweep(kco_store_t *st, const char *prefix, int (*discard)(v
         return rc ? -1 : removed;
 }
 
+/* The part being filled (its pages are touched as it fills) and the parts not yet known sent. */
+static size_t kco_cloud_held(const kco_upload_t *u) {
+        const kco_cloud_upload_t *up = (const kco_cloud_upload_t *)u;
+        size_t n = up->cur.len;
+        for (int i = up->nwaited; i < up->nparts; i++)
+                n += up->parts[i]->data.len;
+        return n;
+}
+
 static void kco_cloud_hurry(kco_store_t *st) {
         kco_http_hurry(((kco_cloud_t *)st)->http);
 }
@@ -881,6 +890,7 @@ static const kco_store_ops_t kco_cloud_ops = {
         "cloud",          kco_cloud_open,   kco_cloud_write, kco_cloud_commit, kco_cloud_abort,
         kco_cloud_head,   kco_cloud_list,   kco_cloud_remove, kco_cloud_prepare, kco_cloud_finish,
         kco_cloud_cancel, kco_cloud_get,    kco_cloud_sweep, kco_cloud_hurry,  kco_cloud_destroy,
+        kco_cloud_held,
 };
 
 kco_store_t *kco_store_cloud_new(const kco_conf_t *conf, kco_err_t *err) {

@@ -380,7 +380,8 @@ static int kco_store_local_list(kco_store_t *st, const char *prefix, int (*cb)(v
         size_t n = 0;
         kco_store_local_walk(ls->root, start, &keys, &n);
         free(start);
-        qsort(keys, n, sizeof(*keys), kco_store_local_cmp);
+        if (n)
+                qsort(keys, n, sizeof(*keys), kco_store_local_cmp);
         int stop = 0;
         for (size_t i = 0; i < n; i++) {
                 int64_t size;
@@ -426,6 +427,7 @@ static const kco_store_ops_t kco_store_local_ops = {
         kco_store_local_sweep,
         NULL,
         kco_store_local_destroy,
+        NULL,
 };
 
 kco_store_t *kco_store_local_new(const kco_conf_t *conf, kco_err_t *err) {

@@ -173,6 +173,12 @@ const kco_conf_def_t kco_conf_defs[] = {
         /* Worker */
         {"bootstrap.servers", KCO_CONF_STRING, OFF(bootstrap_servers), "localhost:9092", 0, 0, NULL, 0, W,
          "Kafka brokers to bootstrap from, host:port[,host:port...]."},
+        {"buffer.memory", KCO_CONF_LONG, OFF(buffer_memory), "536870912", -1, INT64_MAX, NULL, 0, W,
+         "Bytes that open files may hold in memory, summed over every task and connector of the worker "
+         "(staging buffers, Parquet row groups, upload parts not yet sent). When it is spent, the Kafka partition "
+         "whose open files hold the most commits them at once (in two phases, as wall-clock commits: such a "
+         "boundary is not replayed the same way), so memory stays bounded with many partitions or large row "
+         "groups. -1: no limit. (Kafka's own fetch buffers come on top: consumer.queued.max.messages.kbytes.)"},
         {"key.converter", KCO_CONF_ENUM, OFF(key_converter), "org.apache.kafka.connect.converters.ByteArrayConverter",
          0, 0, converter_enums, 0, W,
          "Converter for record keys. May also be set per connector."},

@@ -126,6 +126,7 @@ typedef struct kco_conf_s {
         /* errors */
         int errors_tolerance;
         int64_t retry_backoff_ms;          /* retry.backoff.ms: first wait after a retriable failure */
+        int64_t buffer_memory;             /* buffer.memory: bytes open files may hold, worker-wide (-1: no limit) */
         int64_t errors_retry_timeout_ms;   /* errors.retry.timeout: -1 retry until stopped */
         int64_t errors_retry_delay_max_ms; /* errors.retry.delay.max.ms: the longest wait */
         char *dlq_topic;

@@ -9,7 +9,7 @@
 #include "core/kco_log.h"
 #include "core/kco_mem.h"
 
-kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_err_t *err) {
+kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_budget_t *budget, kco_err_t *err) {
         kco_store_t *st = kco_store_new(conf, err);
         if (!st) {
                 kco_conf_destroy(conf);
@@ -19,6 +19,7 @@ kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_err_t
         c->conf = conf;
         c->store = st;
         c->stop = stop;
+        c->budget = budget;
         return c;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 
+#include "core/kco_budget.h"
 #include "core/kco_err.h"
 #include "core/kco_stats.h"
 #include "store/kco_store.h"
@@ -26,10 +27,11 @@ typedef struct kco_connector_s {
         int ntasks;
         atomic_int *stop; /* set to stop every task (shared by the process) */
         atomic_int running; /* task threads not yet finished */
+        kco_budget_t *budget; /* buffer.memory of the whole worker */
 } kco_connector_t;
 
 /* Takes ownership of conf (also on failure). */
-kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_err_t *err);
+kco_connector_t *kco_connector_new(kco_conf_t *conf, atomic_int *stop, kco_budget_t *budget, kco_err_t *err);
 /* Starts tasks.max task threads. */
 int kco_connector_start(kco_connector_t *c, kco_err_t *err);
 /* Waits for every task thread to end (after *stop is set or they fail).

@@ -27,7 +27,9 @@ kco_runtime_t *kco_runtime_new(void) {
 }
 
 int kco_runtime_add(kco_runtime_t *rt, kco_conf_t *conf, kco_err_t *err) {
-        kco_connector_t *c = kco_connector_new(conf, &rt->stop, err);
+        if (!rt->n)
+                kco_budget_init(&rt->budget, conf->buffer_memory);
+        kco_connector_t *c = kco_connector_new(conf, &rt->stop, &rt->budget, err);
         if (!c)
                 return -1;
         rt->conns = kco_realloc(rt->conns, sizeof(*rt->conns) * (size_t)(rt->n + 1));

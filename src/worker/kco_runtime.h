@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 
+#include "core/kco_budget.h"
 #include "worker/kco_conf.h"
 #include "worker/kco_connector.h"
 
@@ -17,6 +18,7 @@ typedef struct kco_runtime_s {
         kco_connector_t **conns;
         int n;
         atomic_int stop;
+        kco_budget_t budget; /* buffer.memory, shared by every connector (the first one's setting) */
 } kco_runtime_t;
 
 kco_runtime_t *kco_runtime_new(void);

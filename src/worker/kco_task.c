@@ -412,6 +412,7 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
         t->consumer = kco_consumer_new(c->conf, id, &cbs, e, sizeof(e));
         kco_commit_kafka_t k = {t, kco_task_kafka_commit, kco_task_kafka_committed};
         kco_sink_set_kafka(t->sink, &k);
+        kco_sink_set_budget(t->sink, c->budget);
         if (!t->consumer || pthread_create(&t->thread, NULL, kco_task_main, t)) {
                 kco_err_set(err, KCO_ERR_KAFKA, 0, "connector %s task %d: %s", c->conf->name, id,
                             t->consumer ? "cannot start thread" : e);

@@ -634,6 +634,39 @@ static void test_local_keys(void **state) {
         teardown_f(f);
 }
 
+/* buffer.memory: files that together hold more than the budget are committed early, the partition holding the most
+ * first; the budget then counts what is held again, and back to zero once everything is committed or discarded. */
+static void test_memory_budget(void **state) {
+        (void)state;
+        fixture_t *f = setup_with("flush.size=100000\n");
+        kco_budget_t b;
+        kco_budget_init(&b, 64 * 1024);
+        kco_sink_set_budget(f->sink, &b);
+        for (int p = 0; p < 4; p++)
+                kco_sink_assign(f->sink, "t", p);
+        char big[2001];
+        memset(big, 'x', 2000);
+        big[2000] = '\0';
+        int64_t peak = 0;
+        /* partition 3 gets twice as many records: it holds the most */
+        for (int i = 0; i < 400; i++) {
+                int p = i % 5 == 4 ? 3 : i % 5 % 4;
+                assert_int_equal(write_rec(f, p, i, 1000 + i, big), 0);
+                if (kco_budget_used(&b) > peak)
+                        peak = kco_budget_used(&b);
+        }
+        uint64_t early = kco_stats_get(f->stats.files_committed);
+        assert_true(early > 0);
+        assert_true(atomic_load(&b.relief_commits) > 0);
+        /* the staging buffer of the file that crossed the budget is at most a chunk and a record over it */
+        assert_true(peak <= 64 * 1024 + 4 * 512 * 1024);
+        assert_true(kco_budget_used(&b) <= peak);
+        kco_sink_revoke_all(f->sink);
+        assert_int_equal(kco_budget_used(&b), 0);
+        teardown_f(f);
+        assert_int_equal(atomic_load(&b.holders), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_flush_size_rotation), cmocka_unit_test(test_rotate_interval),
@@ -643,6 +676,7 @@ int main(void) {
                 cmocka_unit_test(test_local_keys),          cmocka_unit_test(test_size_rotation),
                 cmocka_unit_test(test_max_open_files),      cmocka_unit_test(test_schedule_rotation),
                 cmocka_unit_test(test_schema_compatibility), cmocka_unit_test(test_schema_compatibility_errors),
+                cmocka_unit_test(test_memory_budget),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
