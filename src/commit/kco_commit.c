@@ -134,73 +134,131 @@ static int kco_commit_finish_all(kco_store_t *st, const kco_pending_t *p, size_t
         return 0;
 }
 
+/* An item's metadata: the list inline, or the name of a manifest object holding it (written here). NULL with
+ * it->err on error (its files cancelled). */
+static char *kco_commit_meta(kco_store_t *st, const kco_conf_t *conf, kco_commit_item_t *it) {
+        char *list = kco_commit_list_json(it->p, it->n);
+        if (strlen(list) <= KCO_COMMIT_META_MAX)
+                return list;
+        char *mkey = kco_commit_manifest_key(conf, it->topic, it->partition, it->next_offset);
+        if (kco_commit_put(st, mkey, list, &it->err)) {
+                kco_commit_cancel_all(st, it->p, it->n);
+                it->err.retriable = 1;
+                free(mkey);
+                free(list);
+                return NULL;
+        }
+        free(list);
+        json_t *o = json_pack("{s:i,s:s}", "kco", 1, "manifest", mkey);
+        char *meta = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        it->manifest = mkey;
+        return meta;
+}
+
+/* The commit of it failed or its answer was lost: what did Kafka keep? 0 when it holds meta after all. */
+static int kco_commit_resolve(kco_store_t *st, const kco_commit_kafka_t *k, kco_commit_item_t *it, const char *meta) {
+        int64_t off = -1;
+        char *got = NULL;
+        kco_err_t e2;
+        kco_err_clear(&e2);
+        int rc = -1;
+        if (k->committed(k->opaque, it->topic, it->partition, &off, &got, &e2)) {
+                kco_err_set(&it->err, KCO_ERR_KAFKA, 0,
+                            "%s-%d: the offset commit naming %zu prepared file%s failed (%s) and the committed offset "
+                            "cannot be read (%s); the partition's next owner decides",
+                            it->topic, (int)it->partition, it->n, it->n == 1 ? "" : "s", it->err.msg, e2.msg);
+        } else if (off == it->next_offset && got && !strcmp(got, meta)) {
+                kco_err_clear(&it->err); /* it was committed */
+                rc = 0;
+        } else {
+                kco_commit_cancel_all(st, it->p, it->n);
+                if (it->manifest) {
+                        kco_store_remove(st, it->manifest, &e2);
+                        free(it->manifest);
+                        it->manifest = NULL;
+                }
+                it->err.retriable = 1;
+        }
+        free(got);
+        return rc;
+}
+
+size_t kco_commit_pending_many(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k,
+                               kco_commit_item_t *items, size_t n) {
+        char **meta = kco_calloc(n + 1, sizeof(*meta));
+        kco_commit_offset_t *o = kco_calloc(n + 1, sizeof(*o));
+        kco_err_t *errs = kco_calloc(n + 1, sizeof(*errs));
+        size_t *idx = kco_calloc(n + 1, sizeof(*idx)), no = 0, failed = 0;
+        for (size_t i = 0; i < n; i++) {
+                kco_commit_item_t *it = &items[i];
+                it->manifest = NULL;
+                kco_err_clear(&it->err);
+                if (!(meta[i] = kco_commit_meta(st, conf, it)))
+                        continue;
+                o[no] = (kco_commit_offset_t){it->topic, it->partition, it->next_offset, meta[i]};
+                idx[no++] = i;
+        }
+        /* phase two: one request names every item's files */
+        if (no)
+                k->commit(k->opaque, o, no, errs);
+        size_t ndone = 0;
+        for (size_t j = 0; j < no; j++) {
+                kco_commit_item_t *it = &items[idx[j]];
+                if (errs[j].code != KCO_OK) {
+                        it->err = errs[j];
+                        if (kco_commit_resolve(st, k, it, meta[idx[j]]))
+                                continue;
+                }
+                /* phase three */
+                if (kco_commit_finish_all(st, it->p, it->n, &it->err)) {
+                        kco_err_t e = it->err;
+                        kco_err_set(&it->err, e.code, 0, "%s-%d: offset %" PRId64 " is committed but its files "
+                                    "cannot be made visible (%s); the partition's next owner finishes them",
+                                    it->topic, (int)it->partition, it->next_offset, e.msg);
+                        continue;
+                }
+                o[ndone] = (kco_commit_offset_t){it->topic, it->partition, it->next_offset, NULL};
+                idx[ndone++] = idx[j];
+        }
+        /* done: the same offsets again without metadata, so that no later owner finishes these again; a manifest
+         * goes once nothing names it */
+        if (ndone)
+                k->commit(k->opaque, o, ndone, errs);
+        for (size_t j = 0; j < ndone; j++) {
+                kco_commit_item_t *it = &items[idx[j]];
+                kco_err_t e2;
+                if (errs[j].code != KCO_OK)
+                        kco_debug("commit", "%s (the next commit clears the metadata)", errs[j].msg);
+                else if (it->manifest && !kco_store_remove(st, it->manifest, &e2)) {
+                        free(it->manifest);
+                        it->manifest = NULL;
+                }
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (items[i].err.code != KCO_OK) {
+                        failed++;
+                        free(items[i].manifest);
+                        items[i].manifest = NULL;
+                }
+                free(meta[i]);
+        }
+        free(meta);
+        free(o);
+        free(errs);
+        free(idx);
+        return failed;
+}
+
 int kco_commit_pending(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k, const char *topic,
                        int32_t partition, int64_t next_offset, const kco_pending_t *p, size_t n, char **manifest,
                        kco_err_t *err) {
-        *manifest = NULL;
-        char *list = kco_commit_list_json(p, n), *meta = list, *mkey = NULL;
-        if (strlen(list) > KCO_COMMIT_META_MAX) {
-                mkey = kco_commit_manifest_key(conf, topic, partition, next_offset);
-                if (kco_commit_put(st, mkey, list, err)) {
-                        kco_commit_cancel_all(st, p, n);
-                        free(mkey);
-                        free(list);
-                        err->retriable = 1;
-                        return -1;
-                }
-                json_t *o = json_pack("{s:i,s:s}", "kco", 1, "manifest", mkey);
-                meta = json_dumps(o, JSON_COMPACT);
-                json_decref(o);
-        }
-        int rc = k->commit(k->opaque, topic, partition, next_offset, meta, err);
-        if (rc) {
-                /* the answer was lost or negative: what did Kafka keep? */
-                int64_t off = -1;
-                char *got = NULL;
-                kco_err_t e2;
-                kco_err_clear(&e2);
-                if (k->committed(k->opaque, topic, partition, &off, &got, &e2)) {
-                        kco_err_set(err, KCO_ERR_KAFKA, 0,
-                                    "%s-%d: the offset commit naming %zu prepared file%s failed (%s) and the committed "
-                                    "offset cannot be read (%s); the partition's next owner decides",
-                                    topic, (int)partition, n, n == 1 ? "" : "s", err->msg, e2.msg);
-                } else if (off == next_offset && got && !strcmp(got, meta)) {
-                        rc = 0; /* it was committed */
-                } else {
-                        kco_commit_cancel_all(st, p, n);
-                        if (mkey)
-                                kco_store_remove(st, mkey, &e2);
-                        err->retriable = 1;
-                }
-                free(got);
-        }
-        if (!rc && kco_commit_finish_all(st, p, n, err)) {
-                err->retriable = 0;
-                kco_err_t e = *err;
-                kco_err_set(err, e.code, 0, "%s-%d: offset %" PRId64 " is committed but its files cannot be made "
-                            "visible (%s); the partition's next owner finishes them",
-                            topic, (int)partition, next_offset, e.msg);
-                rc = -1;
-        }
-        if (!rc) {
-                /* done: the same offset again without metadata, so that no later owner finishes these again */
-                kco_err_t e2;
-                kco_err_clear(&e2);
-                if (k->commit(k->opaque, topic, partition, next_offset, NULL, &e2))
-                        kco_debug("commit", "%s (the next commit clears the metadata)", e2.msg);
-                else if (mkey && !kco_store_remove(st, mkey, &e2)) {
-                        free(mkey);
-                        mkey = NULL;
-                }
-        }
-        if (meta != list)
-                free(meta);
-        free(list);
-        if (!rc)
-                *manifest = mkey;
-        else
-                free(mkey);
-        return rc;
+        kco_commit_item_t it = {topic, partition, next_offset, p, n, NULL, {KCO_OK, 0, ""}};
+        size_t failed = kco_commit_pending_many(st, conf, k, &it, 1);
+        *manifest = it.manifest;
+        if (failed)
+                *err = it.err;
+        return failed ? -1 : 0;
 }
 
 typedef struct kco_commit_sweep_s {

@@ -36,12 +36,19 @@
 /* Kafka's default offset.metadata.max.bytes is 4096; stay well below it. */
 #define KCO_COMMIT_META_MAX 3000
 
+typedef struct kco_commit_offset_s {
+        const char *topic;
+        int32_t partition;
+        int64_t offset;
+        const char *metadata; /* NULL: none */
+} kco_commit_offset_t;
+
 /* Synchronous offset commits and reads (the task's consumer). */
 typedef struct kco_commit_kafka_s {
         void *opaque;
-        /* Commits offset with metadata (NULL: none) and waits for the answer: 0, or -1 with err. */
-        int (*commit)(void *opaque, const char *topic, int32_t partition, int64_t offset, const char *metadata,
-                      kco_err_t *err);
+        /* Commits o[0..n) in one request and waits for the answer: errs[i].code is KCO_OK for each offset that
+         * was committed. Returns how many were not. */
+        size_t (*commit)(void *opaque, const kco_commit_offset_t *o, size_t n, kco_err_t *errs);
         /* The committed offset (-1: none) and its metadata (malloc'd, NULL when empty): 0, or -1 with err. */
         int (*committed)(void *opaque, const char *topic, int32_t partition, int64_t *offset, char **metadata,
                          kco_err_t *err);
@@ -62,6 +69,22 @@ typedef struct kco_pending_s {
 int kco_commit_pending(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k, const char *topic,
                        int32_t partition, int64_t next_offset, const kco_pending_t *p, size_t n, char **manifest,
                        kco_err_t *err);
+
+/* One partition's prepared files, for kco_commit_pending_many. */
+typedef struct kco_commit_item_s {
+        const char *topic;
+        int32_t partition;
+        int64_t next_offset;
+        const kco_pending_t *p;
+        size_t n;
+        char *manifest; /* out: as kco_commit_pending's */
+        kco_err_t err;  /* out: code KCO_OK when done; else as kco_commit_pending's */
+} kco_commit_item_t;
+
+/* kco_commit_pending for several partitions at once, with one offset commit request for all of them (and one to
+ * clear the metadata): returns how many items failed. */
+size_t kco_commit_pending_many(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k,
+                               kco_commit_item_t *items, size_t n);
 
 /* Before newly assigned partitions of topic are consumed: finishes the files their committed metadata names,
  * then sweeps what crashed writers left of them. Returns 0, or -1 with err (the task must not consume them). */

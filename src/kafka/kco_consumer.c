@@ -272,20 +272,8 @@ void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *off
         kco_consumer_commit_report(c, e, offsets);
 }
 
-rd_kafka_resp_err_t kco_consumer_commit_meta(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset,
-                                             const char *metadata) {
-        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(l, topic, partition);
-        p->offset = offset;
-        if (metadata) {
-                p->metadata_size = strlen(metadata);
-                p->metadata = kco_strndup(metadata, p->metadata_size); /* the list frees it */
-        }
-        rd_kafka_resp_err_t e = rd_kafka_commit(c->rk, l, 0);
-        if (!e)
-                e = l->elems[0].err;
-        rd_kafka_topic_partition_list_destroy(l);
-        return e;
+rd_kafka_resp_err_t kco_consumer_commit_wait(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets) {
+        return rd_kafka_commit(c->rk, offsets, 0);
 }
 
 rd_kafka_resp_err_t kco_consumer_committed(kco_consumer_t *c, const char *topic, int32_t partition, int64_t *offset,

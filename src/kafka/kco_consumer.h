@@ -46,9 +46,9 @@ size_t kco_consumer_poll(kco_consumer_t *c, rd_kafka_message_t **msgs, size_t ma
 /* Commits offsets; the outcome of each arrives through cbs.commit_result
  * (from inside kco_consumer_poll when async, before returning otherwise). */
 void kco_consumer_commit(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets, int async);
-/* Commits one offset with metadata (NULL: none) and waits for the answer. */
-rd_kafka_resp_err_t kco_consumer_commit_meta(kco_consumer_t *c, const char *topic, int32_t partition, int64_t offset,
-                                             const char *metadata);
+/* Commits the offsets (with their metadata) in one request and waits for the answer: the request's error, and
+ * each partition's in offsets->elems[i].err. Nothing goes through cbs.commit_result. */
+rd_kafka_resp_err_t kco_consumer_commit_wait(kco_consumer_t *c, rd_kafka_topic_partition_list_t *offsets);
 /* The group's committed offset (-1: none) of one partition and its metadata (malloc'd; NULL when empty). */
 rd_kafka_resp_err_t kco_consumer_committed(kco_consumer_t *c, const char *topic, int32_t partition, int64_t *offset,
                                            char **metadata);

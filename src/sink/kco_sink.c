@@ -297,13 +297,28 @@ static void kco_sink_file_done(kco_sink_t *s, const char *key, int64_t records, 
         kco_stats_add(s->stats->bytes_committed, bytes);
 }
 
-/* The two-phase commit of t's open files (see commit/kco_commit.h). */
-static int kco_tpw_commit2(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, kco_err_t *err) {
-        size_t n = (size_t)t->nfiles, np = 0;
-        kco_pending_t *p = kco_calloc(n + 1, sizeof(*p));
-        int64_t *recs = kco_calloc(n + 1, sizeof(*recs));
-        uint64_t *bytes = kco_calloc(n + 1, sizeof(*bytes));
-        int64_t records = 0;
+/* t's open files prepared for a two-phase commit (see commit/kco_commit.h). */
+typedef struct kco_tpw_prep_s {
+        kco_tpw_t *t;
+        int64_t last_offset;
+        kco_pending_t *p;
+        size_t np;
+        int64_t *recs;
+        uint64_t *bytes;
+        int64_t records;
+} kco_tpw_prep_t;
+
+static void kco_tpw_prep_free(kco_tpw_prep_t *pr) {
+        kco_commit_pending_free(pr->p, pr->np);
+        free(pr->recs);
+        free(pr->bytes);
+}
+
+/* Phase one: every open file of t uploaded, none visible; t has no open file after. On error nothing is left. */
+static int kco_tpw_prepare(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, kco_tpw_prep_t *pr, kco_err_t *err) {
+        size_t n = (size_t)t->nfiles;
+        *pr = (kco_tpw_prep_t){t, last_offset, kco_calloc(n + 1, sizeof(*pr->p)), 0, kco_calloc(n + 1, sizeof(int64_t)),
+                               kco_calloc(n + 1, sizeof(uint64_t)), 0};
         int rc = 0;
         for (size_t i = 0; i < n; i++) {
                 kco_file_t *f = t->files[i];
@@ -313,51 +328,62 @@ static int kco_tpw_commit2(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, con
                         kco_file_abort(f);
                         continue;
                 }
-                recs[np] = f->records;
+                pr->recs[pr->np] = f->records;
                 char *key = kco_strdup(f->key);
-                char *token = kco_file_prepare(f, &bytes[np], err);
+                char *token = kco_file_prepare(f, &pr->bytes[pr->np], err);
                 if (!token) {
                         free(key);
                         rc = -1;
                         continue;
                 }
-                records += recs[np];
-                p[np].key = key;
-                p[np++].token = token;
+                pr->records += pr->recs[pr->np];
+                pr->p[pr->np].key = key;
+                pr->p[pr->np++].token = token;
         }
         t->nfiles = 0;
         t->count = 0;
-        char *manifest = NULL;
         if (rc) {
-                for (size_t i = 0; i < np; i++) {
+                for (size_t i = 0; i < pr->np; i++) {
                         kco_err_t e;
-                        kco_store_cancel(s->store, p[i].key, p[i].token, &e);
+                        kco_store_cancel(s->store, pr->p[i].key, pr->p[i].token, &e);
                 }
-        } else {
-                rc = kco_commit_pending(s->store, s->conf, &s->kafka, t->topic, t->partition, last_offset + 1, p, np,
-                                        &manifest, err);
+                kco_tpw_prep_free(pr);
         }
-        if (!rc) {
-                for (size_t i = 0; i < np; i++)
-                        kco_sink_file_done(s, p[i].key, recs[i], bytes[i]);
-                kco_stats_add(s->stats->commits_two_phase, 1);
-                kco_tpw_committed(s, t, last_offset, records, why);
-                /* committed already, with the metadata; a new commit of this offset would drop the metadata */
-                t->sent_offset = t->kafka_committed = last_offset + 1;
-                if (t->manifest) { /* the previous manifest: no committed offset names it now */
-                        kco_err_t e;
-                        kco_store_remove(s->store, t->manifest, &e);
-                        free(t->manifest);
-                        t->manifest = NULL;
-                }
-                if (manifest) {
-                        t->manifest = manifest;
-                        t->manifest_offset = last_offset + 1;
-                }
+        return rc;
+}
+
+/* After phases two and three went well: t's counters, offsets and manifest. */
+static void kco_tpw_prep_done(kco_sink_t *s, kco_tpw_prep_t *pr, char *manifest, const char *why) {
+        kco_tpw_t *t = pr->t;
+        for (size_t i = 0; i < pr->np; i++)
+                kco_sink_file_done(s, pr->p[i].key, pr->recs[i], pr->bytes[i]);
+        kco_stats_add(s->stats->commits_two_phase, 1);
+        kco_tpw_committed(s, t, pr->last_offset, pr->records, why);
+        /* committed already, with the metadata; a new commit of this offset would drop the metadata */
+        t->sent_offset = t->kafka_committed = pr->last_offset + 1;
+        if (t->manifest) { /* the previous manifest: no committed offset names it now */
+                kco_err_t e;
+                kco_store_remove(s->store, t->manifest, &e);
+                free(t->manifest);
+                t->manifest = NULL;
         }
-        kco_commit_pending_free(p, np);
-        free(recs);
-        free(bytes);
+        if (manifest) {
+                t->manifest = manifest;
+                t->manifest_offset = pr->last_offset + 1;
+        }
+}
+
+/* The two-phase commit of t's open files. */
+static int kco_tpw_commit2(kco_sink_t *s, kco_tpw_t *t, int64_t last_offset, const char *why, kco_err_t *err) {
+        kco_tpw_prep_t pr;
+        if (kco_tpw_prepare(s, t, last_offset, &pr, err))
+                return -1;
+        char *manifest = NULL;
+        int rc = kco_commit_pending(s->store, s->conf, &s->kafka, t->topic, t->partition, last_offset + 1, pr.p,
+                                    pr.np, &manifest, err);
+        if (!rc)
+                kco_tpw_prep_done(s, &pr, manifest, why);
+        kco_tpw_prep_free(&pr);
         return rc;
 }
 
@@ -505,6 +531,17 @@ static int kco_sink_relieve(kco_sink_t *s, kco_tpw_t *cur, kco_err_t *err) {
         return kco_sink_commit_most(s, most, cur, cur ? cur->last_offset : -1, "buffer.memory", err);
 }
 
+/* A partition whose timer commit failed: consumed again, or (-1) the task must stop. */
+static int kco_sink_timer_failed(kco_sink_t *s, kco_tpw_t *t, const kco_err_t *err) {
+        if (!err->retriable) {
+                kco_error("sink", "task %d: %s", s->task_id, err->msg);
+                return -1;
+        }
+        kco_warn("sink", "task %d: %s-%d: %s", s->task_id, t->topic, (int)t->partition, err->msg);
+        t->rewind_pending = 1;
+        return 0;
+}
+
 int kco_sink_tick(kco_sink_t *s) {
         if (kco_budget_over(s->budget)) {
                 kco_err_t err;
@@ -517,7 +554,10 @@ int kco_sink_tick(kco_sink_t *s) {
         if (!s->sched_tz)
                 return 0;
         int64_t now = kco_sink_now_ms();
-        int failed = 0;
+        int failed = 0, fatal = 0;
+        /* every partition whose time has come, prepared, then committed in one request */
+        kco_tpw_prep_t *prep = NULL;
+        size_t nprep = 0;
         for (size_t i = 0; i < s->nbuckets; i++)
                 for (kco_tpw_t *t = s->buckets[i]; t; t = t->next) {
                         if (!t->nfiles || t->next_schedule < 0 || now < t->next_schedule)
@@ -525,18 +565,40 @@ int kco_sink_tick(kco_sink_t *s) {
                         kco_err_t err;
                         kco_err_clear(&err);
                         kco_stats_add(s->stats->rotations_nondeterministic, 1);
-                        if (kco_tpw_commit(s, t, t->last_offset, "rotate.schedule.interval.ms", 1, &err)) {
-                                if (!err.retriable) {
-                                        kco_error("sink", "task %d: %s", s->task_id, err.msg);
-                                        return -1;
+                        if (!s->kafka.commit) { /* one phase (no Kafka here: unit tests) */
+                                if (kco_tpw_commit(s, t, t->last_offset, "rotate.schedule.interval.ms", 1, &err)) {
+                                        failed++;
+                                        fatal |= kco_sink_timer_failed(s, t, &err);
                                 }
-                                kco_warn("sink", "task %d: %s-%d: %s", s->task_id, t->topic, (int)t->partition,
-                                         err.msg);
-                                t->rewind_pending = 1;
-                                failed++;
+                                continue;
                         }
+                        prep = kco_realloc(prep, sizeof(*prep) * (nprep + 1));
+                        if (kco_tpw_prepare(s, t, t->last_offset, &prep[nprep], &err)) {
+                                failed++;
+                                fatal |= kco_sink_timer_failed(s, t, &err);
+                                continue;
+                        }
+                        nprep++;
                 }
-        return failed;
+        if (nprep) {
+                kco_commit_item_t *items = kco_calloc(nprep, sizeof(*items));
+                for (size_t i = 0; i < nprep; i++)
+                        items[i] = (kco_commit_item_t){prep[i].t->topic, prep[i].t->partition, prep[i].last_offset + 1,
+                                                       prep[i].p, prep[i].np, NULL, {KCO_OK, 0, ""}};
+                kco_commit_pending_many(s->store, s->conf, &s->kafka, items, nprep);
+                for (size_t i = 0; i < nprep; i++) {
+                        if (items[i].err.code == KCO_OK) {
+                                kco_tpw_prep_done(s, &prep[i], items[i].manifest, "rotate.schedule.interval.ms");
+                        } else {
+                                failed++;
+                                fatal |= kco_sink_timer_failed(s, prep[i].t, &items[i].err);
+                        }
+                        kco_tpw_prep_free(&prep[i]);
+                }
+                free(items);
+        }
+        free(prep);
+        return fatal ? -1 : failed;
 }
 
 void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *, const char *, int32_t, int64_t), void *opaque) {

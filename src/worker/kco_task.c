@@ -48,15 +48,35 @@ struct kco_task_s {
         int nrewound;
 };
 
-static int kco_task_kafka_commit(void *opaque, const char *topic, int32_t partition, int64_t offset,
-                                 const char *metadata, kco_err_t *err) {
+/* The two-phase commit's offset commits: one request, waited for. */
+static size_t kco_task_kafka_commit(void *opaque, const kco_commit_offset_t *o, size_t n, kco_err_t *errs) {
         kco_task_t *t = opaque;
-        rd_kafka_resp_err_t e = kco_consumer_commit_meta(t->consumer, topic, partition, offset, metadata);
-        if (e)
-                return kco_err_set(err, KCO_ERR_KAFKA, 1, "offset commit %s-%d@%" PRId64 " failed: %s", topic,
-                                   (int)partition, offset, rd_kafka_err2str(e));
-        kco_stats_add(t->conn->stats.offset_commits, 1);
-        return 0;
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+        for (size_t i = 0; i < n; i++) {
+                rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(l, o[i].topic, o[i].partition);
+                p->offset = o[i].offset;
+                if (o[i].metadata) {
+                        p->metadata_size = strlen(o[i].metadata);
+                        p->metadata = kco_strndup(o[i].metadata, p->metadata_size); /* the list frees it */
+                }
+        }
+        rd_kafka_resp_err_t e = kco_consumer_commit_wait(t->consumer, l);
+        size_t failed = 0;
+        for (size_t i = 0; i < n; i++) {
+                /* librdkafka keeps the list's order */
+                rd_kafka_resp_err_t pe = e ? e : l->elems[i].err;
+                if (pe) {
+                        kco_err_set(&errs[i], KCO_ERR_KAFKA, 1, "offset commit %s-%d@%" PRId64 " failed: %s",
+                                    o[i].topic, (int)o[i].partition, o[i].offset, rd_kafka_err2str(pe));
+                        failed++;
+                } else {
+                        kco_err_clear(&errs[i]);
+                }
+        }
+        if (failed < n)
+                kco_stats_add(t->conn->stats.offset_commits, n - failed);
+        rd_kafka_topic_partition_list_destroy(l);
+        return failed;
 }
 
 static int kco_task_kafka_committed(void *opaque, const char *topic, int32_t partition, int64_t *offset,

@@ -30,15 +30,11 @@ typedef struct fake_kafka {
         int land_anyway; /* ...after it was stored */
         int commits;
         int fail_at; /* this commit (1, 2, ...) fails */
+        int fail_part3; /* commits of partition 3 fail */
 } fake_kafka_t;
 
-static int fake_commit(void *opaque, const char *topic, int32_t partition, int64_t offset, const char *metadata,
-                       kco_err_t *err) {
-        (void)topic;
-        fake_kafka_t *k = opaque;
-        k->commits++;
-        if (k->commits == k->fail_at)
-                return kco_err_set(err, KCO_ERR_KAFKA, 1, "commit refused");
+static int fake_commit_one(fake_kafka_t *k, int32_t partition, int64_t offset, const char *metadata, kco_err_t *err) {
+        kco_err_clear(err);
         if (k->fail_next && !k->land_anyway) {
                 k->fail_next = 0;
                 return kco_err_set(err, KCO_ERR_KAFKA, 1, "commit refused");
@@ -51,6 +47,25 @@ static int fake_commit(void *opaque, const char *topic, int32_t partition, int64
                 return kco_err_set(err, KCO_ERR_KAFKA, 1, "request timed out");
         }
         return 0;
+}
+
+/* One request: every offset fails or lands alike (a request's answer), except partition 3 when fail_part3. */
+static size_t fake_commit(void *opaque, const kco_commit_offset_t *o, size_t n, kco_err_t *errs) {
+        fake_kafka_t *k = opaque;
+        k->commits++;
+        int fail = k->commits == k->fail_at, next = k->fail_next, land = k->land_anyway;
+        size_t failed = 0;
+        for (size_t i = 0; i < n; i++) {
+                k->fail_next = next;
+                k->land_anyway = land;
+                if (fail || (k->fail_part3 && o[i].partition == 3)) {
+                        kco_err_set(&errs[i], KCO_ERR_KAFKA, 1, "commit refused");
+                } else if (fake_commit_one(k, o[i].partition, o[i].offset, o[i].metadata, &errs[i]) == 0) {
+                        continue;
+                }
+                failed++;
+        }
+        return failed;
 }
 
 static int fake_committed(void *opaque, const char *topic, int32_t partition, int64_t *offset, char **metadata,
@@ -196,6 +211,38 @@ static void test_pending_manifest(void **state) {
         }
 }
 
+/* Several partitions in one request: the ones Kafka takes become visible, the refused one is discarded; two
+ * requests in all (the commit, the clearing commit). */
+static void test_pending_many(void **state) {
+        fixture_t *f = *state;
+        const int32_t parts[3] = {0, 1, 3};
+        kco_pending_t p[3][2];
+        kco_commit_item_t items[3];
+        for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 2; j++) {
+                        char key[128];
+                        snprintf(key, sizeof(key), "topics/t/a=%d/t+%d+%010d.json", j, parts[i], 10 + j);
+                        p[i][j] = prepare(f, key, "v\n");
+                }
+                items[i] = (kco_commit_item_t){"t", parts[i], 12, p[i], 2, NULL, {KCO_OK, 0, ""}};
+        }
+        f->fk.fail_part3 = 1;
+        assert_int_equal(kco_commit_pending_many(f->store, f->conf, &f->k, items, 3), 1);
+        assert_int_equal(f->fk.commits, 2);
+        for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 2; j++)
+                        assert_int_equal(visible(f, p[i][j].key), parts[i] != 3);
+        assert_int_equal(items[0].err.code, KCO_OK);
+        assert_int_not_equal(items[2].err.code, KCO_OK);
+        assert_true(items[2].err.retriable);
+        assert_int_equal(f->fk.offset[1], 12);
+        assert_int_equal(f->fk.offset[3], -1);
+        assert_int_equal(temp_files(f), 0);
+        for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 2; j++)
+                        free(p[i][j].key), free(p[i][j].token);
+}
+
 static void test_refused_commit_discards(void **state) {
         fixture_t *f = *state;
         kco_pending_t p = prepare(f, "topics/t/a=1/t+1+0000000005.json", "x\n");
@@ -316,6 +363,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_pending_commit, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pending_manifest, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_pending_many, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_refused_commit_discards, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_lost_answer_but_committed, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_recover_after_crash, setup, teardown),
