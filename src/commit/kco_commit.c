@@ -349,40 +349,39 @@ static int kco_commit_recover_one(kco_store_t *st, const kco_commit_kafka_t *k, 
         return rc < 0 ? -1 : 0;
 }
 
-int kco_commit_recover(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k, const char *topic,
-                       const int32_t *partitions, size_t nparts, kco_err_t *err) {
+int kco_commit_recover(kco_store_t *st, const kco_commit_kafka_t *k, const char *topic, const int32_t *partitions,
+                       size_t nparts, char **manifests, kco_err_t *err) {
         kco_pending_t *all = NULL;
         size_t nall = 0;
-        char **manifests = kco_calloc(nparts + 1, sizeof(*manifests));
         int rc = 0;
+        for (size_t i = 0; i < nparts; i++)
+                manifests[i] = NULL;
         for (size_t i = 0; i < nparts && !rc; i++)
                 rc = kco_commit_recover_one(st, k, topic, partitions[i], &all, &nall, &manifests[i], err);
-        if (!rc) {
-                /* what crashed writers left of these partitions */
-                const char *dd = conf->directory_delim;
-                char *prefix = *conf->topics_dir ? kco_asprintf("%s%s%s%s", conf->topics_dir, dd, topic, dd)
-                                                 : kco_asprintf("%s%s", topic, dd);
-                kco_commit_sweep_t sw = {conf, topic, partitions, nparts, all, nall};
-                kco_err_t e;
-                kco_err_clear(&e);
-                int swept = kco_store_sweep(st, prefix, kco_commit_discard, &sw, &e);
-                if (swept < 0)
-                        kco_warn("commit", "%s: %s", topic, e.msg);
-                else if (swept)
-                        kco_info("commit", "%s: discarded %d unfinished upload%s of earlier writers", topic, swept,
-                                 swept == 1 ? "" : "s");
-                free(prefix);
-                for (size_t i = 0; i < nparts; i++) {
-                        char *mprefix = kco_commit_manifest_prefix(conf, topic, partitions[i]);
-                        kco_commit_manifests_t ms = {st, manifests[i], 0};
-                        if (kco_store_list(st, mprefix, kco_commit_manifest_sweep, &ms, &e))
-                                kco_warn("commit", "%s-%d: %s", topic, (int)partitions[i], e.msg);
-                        free(mprefix);
-                }
-        }
-        for (size_t i = 0; i < nparts; i++)
-                free(manifests[i]);
-        free(manifests);
         kco_commit_pending_free(all, nall);
         return rc;
+}
+
+void kco_commit_sweep(kco_store_t *st, const kco_conf_t *conf, const char *topic, const int32_t *partitions,
+                      const char *const *keep_manifests, size_t nparts) {
+        const char *dd = conf->directory_delim;
+        char *prefix = *conf->topics_dir ? kco_asprintf("%s%s%s%s", conf->topics_dir, dd, topic, dd)
+                                         : kco_asprintf("%s%s", topic, dd);
+        kco_commit_sweep_t sw = {conf, topic, partitions, nparts, NULL, 0};
+        kco_err_t e;
+        kco_err_clear(&e);
+        int swept = kco_store_sweep(st, prefix, kco_commit_discard, &sw, &e);
+        if (swept < 0)
+                kco_warn("commit", "%s: %s", topic, e.msg);
+        else if (swept)
+                kco_info("commit", "%s: discarded %d unfinished upload%s of earlier writers", topic, swept,
+                         swept == 1 ? "" : "s");
+        free(prefix);
+        for (size_t i = 0; i < nparts; i++) {
+                char *mprefix = kco_commit_manifest_prefix(conf, topic, partitions[i]);
+                kco_commit_manifests_t ms = {st, keep_manifests ? keep_manifests[i] : NULL, 0};
+                if (kco_store_list(st, mprefix, kco_commit_manifest_sweep, &ms, &e))
+                        kco_warn("commit", "%s-%d: %s", topic, (int)partitions[i], e.msg);
+                free(mprefix);
+        }
 }

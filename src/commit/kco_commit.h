@@ -15,9 +15,10 @@
  *   3. then it makes the files visible (kco_store_finish), and commits the
  *      same offset again without metadata (nothing left to finish).
  * kco_commit_recover, when a partition is assigned, reads the committed
- * offset's metadata and finishes what it names (finishing twice is harmless),
- * then discards what crashed writers left of this partition: uploads in
- * progress, prepared uploads no commit names, manifests no longer named.
+ * offset's metadata and finishes what it names (finishing twice is harmless);
+ * kco_commit_sweep, before the partition's first file is opened, discards what
+ * crashed writers left of it: uploads in progress, prepared uploads no commit
+ * names, manifests no longer named.
  *
  * Owns: nothing between calls. Task thread (Kafka calls are synchronous).
  * Must never: make a prepared object visible unless a committed offset names
@@ -86,10 +87,16 @@ typedef struct kco_commit_item_s {
 size_t kco_commit_pending_many(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k,
                                kco_commit_item_t *items, size_t n);
 
-/* Before newly assigned partitions of topic are consumed: finishes the files their committed metadata names,
- * then sweeps what crashed writers left of them. Returns 0, or -1 with err (the task must not consume them). */
-int kco_commit_recover(kco_store_t *st, const kco_conf_t *conf, const kco_commit_kafka_t *k, const char *topic,
-                       const int32_t *partitions, size_t n, kco_err_t *err);
+/* Before newly assigned partitions of topic are consumed: finishes the files their committed metadata names.
+ * manifests[i] (malloc'd or NULL): the manifest partition i's committed offset names, which kco_commit_sweep must
+ * keep. Returns 0, or -1 with err (the task must not consume them). */
+int kco_commit_recover(kco_store_t *st, const kco_commit_kafka_t *k, const char *topic, const int32_t *partitions,
+                       size_t n, char **manifests, kco_err_t *err);
+/* After kco_commit_recover, before any file of these partitions is opened: discards what crashed writers left
+ * of them (uploads in progress or prepared and never committed, manifests other than keep_manifests[i]). Store
+ * failures are logged, not returned: what is left is swept at a later assignment. */
+void kco_commit_sweep(kco_store_t *st, const kco_conf_t *conf, const char *topic, const int32_t *partitions,
+                      const char *const *keep_manifests, size_t n);
 
 /* The manifest object of topic-partition's commit at next_offset:
  * [topics.dir/].kco-pending/<topic><file.delim><partition><file.delim><next_offset>.json */

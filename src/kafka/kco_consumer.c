@@ -106,13 +106,13 @@ static void kco_consumer_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         kco_consumer_t *c = opaque;
         int coop = !strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE");
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-                if (c->cbs.assigning)
-                        c->cbs.assigning(c->cbs.opaque, parts);
                 for (int i = 0; i < parts->cnt; i++) {
                         kco_info("kafka", "task %s-%d: assigned %s-%d", c->name, c->task_id, parts->elems[i].topic,
                                  (int)parts->elems[i].partition);
                         c->cbs.assigned(c->cbs.opaque, parts->elems[i].topic, parts->elems[i].partition);
                 }
+                if (c->cbs.assigning)
+                        c->cbs.assigning(c->cbs.opaque, parts);
                 rd_kafka_error_t *e = NULL;
                 if (coop)
                         e = rd_kafka_incremental_assign(rk, parts);

@@ -19,7 +19,7 @@ typedef struct kco_consumer_s kco_consumer_t;
 
 typedef struct kco_consumer_cbs_s {
         void *opaque;
-        /* The whole set of newly assigned partitions, before assigned() for each and before any is fetched. */
+        /* The whole set of newly assigned partitions, after assigned() for each and before any is fetched. */
         void (*assigning)(void *opaque, const rd_kafka_topic_partition_list_t *parts);
         void (*assigned)(void *opaque, const char *topic, int32_t partition);
         /* Before the partition goes: commit what is ready, discard the rest.

@@ -63,6 +63,8 @@ typedef struct kco_tpw_s {
         kco_schema_t *compat_schema;
         int64_t held;            /* bytes its open files hold (counted in the memory budget) */
         char *manifest;          /* the two-phase commit's manifest object, deleted once a later commit succeeds */
+        int sweep_pending;       /* assigned and recovered; what crashed writers left is not swept yet */
+        char *keep_manifest;     /* the manifest its committed offset names: the sweep keeps it */
         int64_t manifest_offset; /* the offset committed with it */
 } kco_tpw_t;
 
@@ -87,6 +89,8 @@ struct kco_sink_s {
         kco_budget_t *budget;     /* buffer.memory (NULL: none) */
         int64_t held;             /* bytes all its open files hold */
 };
+
+static void kco_sink_sweep(kco_sink_t *s, const char *topic);
 
 static size_t kco_sink_hash(const char *topic, int32_t partition) {
         size_t h = 1469598103934665603ULL;
@@ -188,6 +192,7 @@ static void kco_tpw_compat_reset(kco_tpw_t *t) {
 static void kco_tpw_free(kco_tpw_t *t) {
         kco_tpw_compat_reset(t);
         free(t->manifest);
+        free(t->keep_manifest);
         kco_schema_unref(t->schema);
         free(t->files);
         free(t->topic);
@@ -543,6 +548,7 @@ static int kco_sink_timer_failed(kco_sink_t *s, kco_tpw_t *t, const kco_err_t *e
 }
 
 int kco_sink_tick(kco_sink_t *s) {
+        kco_sink_sweep(s, NULL);
         if (kco_budget_over(s->budget)) {
                 kco_err_t err;
                 kco_err_clear(&err);
@@ -688,6 +694,8 @@ int kco_sink_write(kco_sink_t *s, const kco_record_t *rec, kco_err_t *err) {
                           (int)rec->partition, rec->offset);
                 return 0;
         }
+        if (t->sweep_pending) /* before the partition's first file */
+                kco_sink_sweep(s, t->topic);
         if (rec->offset <= t->last_offset) /* a replayed or stale message: never write a record twice */
                 return kco_err_set(err, KCO_ERR_KAFKA, 1, "offset %" PRId64 " arrived after offset %" PRId64,
                                    rec->offset, t->last_offset);
@@ -841,5 +849,57 @@ void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k) {
 int kco_sink_recover(kco_sink_t *s, const char *topic, const int32_t *partitions, size_t n, kco_err_t *err) {
         if (!s->kafka.committed)
                 return 0;
-        return kco_commit_recover(s->store, s->conf, &s->kafka, topic, partitions, n, err);
+        char **manifests = kco_calloc(n + 1, sizeof(*manifests));
+        int rc = kco_commit_recover(s->store, &s->kafka, topic, partitions, n, manifests, err);
+        for (size_t i = 0; i < n; i++) {
+                kco_tpw_t *t = rc ? NULL : kco_sink_find(s, topic, partitions[i]);
+                if (t) {
+                        t->sweep_pending = 1;
+                        free(t->keep_manifest);
+                        t->keep_manifest = manifests[i];
+                } else {
+                        free(manifests[i]);
+                }
+        }
+        free(manifests);
+        return rc;
+}
+
+/* Sweeps, in one pass per topic, what crashed writers left of the partitions recovered since and still without
+ * an open file (topic NULL: of every topic). Task thread, outside the rebalance callback: the store may be slow. */
+static void kco_sink_sweep(kco_sink_t *s, const char *topic) {
+        for (;;) {
+                const char *tp = topic;
+                size_t n = 0, cap = 0;
+                int32_t *parts = NULL;
+                const char **keep = NULL;
+                kco_tpw_t **ts = NULL;
+                for (size_t i = 0; i < s->nbuckets; i++)
+                        for (kco_tpw_t *t = s->buckets[i]; t; t = t->next) {
+                                if (!t->sweep_pending || t->nfiles || (tp && strcmp(tp, t->topic)))
+                                        continue;
+                                tp = t->topic;
+                                if (n == cap) {
+                                        cap = cap ? cap * 2 : 16;
+                                        parts = kco_realloc(parts, cap * sizeof(*parts));
+                                        keep = kco_realloc(keep, cap * sizeof(*keep));
+                                        ts = kco_realloc(ts, cap * sizeof(*ts));
+                                }
+                                parts[n] = t->partition;
+                                keep[n] = t->keep_manifest;
+                                ts[n++] = t;
+                        }
+                if (n)
+                        kco_commit_sweep(s->store, s->conf, tp, parts, keep, n);
+                for (size_t i = 0; i < n; i++) {
+                        ts[i]->sweep_pending = 0;
+                        free(ts[i]->keep_manifest);
+                        ts[i]->keep_manifest = NULL;
+                }
+                free(parts);
+                free(keep);
+                free(ts);
+                if (!n || topic)
+                        return;
+        }
 }

@@ -78,8 +78,9 @@ void kco_sink_foreach_rewind(kco_sink_t *s, void (*cb)(void *opaque, const char 
 void kco_sink_set_budget(kco_sink_t *s, kco_budget_t *b);
 /* The synchronous Kafka calls of the two-phase commit; without them every commit is one phase (unit tests). */
 void kco_sink_set_kafka(kco_sink_t *s, const kco_commit_kafka_t *k);
-/* Before newly assigned partitions of topic are consumed: finishes what their committed offsets name and
- * sweeps what crashed writers left (kco_commit_recover). -1 with err: the task must stop. */
+/* Before newly assigned (kco_sink_assign) partitions of topic are consumed: finishes what their committed
+ * offsets name (kco_commit_recover); what crashed writers left is swept from the task thread later, before the
+ * partition's first file (kco_commit_sweep). -1 with err: the task must stop. */
 int kco_sink_recover(kco_sink_t *s, const char *topic, const int32_t *partitions, size_t n, kco_err_t *err);
 
 /* Builds an object key (exposed for unit tests). */
