@@ -41,6 +41,8 @@ void kco_connector_destroy(kco_connector_t *c);
 
 /* Task thread API (kco_task.c) */
 kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err);
+/* Why the task failed (NULL while it has not): topic, partition, offset and reason where there is one. */
+const char *kco_task_failure(const kco_task_t *t);
 /* Joins the thread; returns 1 if the task failed. Frees the task. */
 int kco_task_join(kco_task_t *t);
 

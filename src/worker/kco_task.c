@@ -9,6 +9,8 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +38,7 @@ struct kco_task_s {
         kco_sink_t *sink;
         kco_dlq_t *dlq; /* errors.deadletterqueue.topic.name; NULL when unset */
         int failed;
+        char failure[512]; /* why it failed (for the status of a later REST API) */
         int64_t backoff_ms;
         int64_t failing_since; /* ms (monotonic) of the first of consecutive retriable failures; 0 none */
         time_t last_commit_warn; /* failed commits are retried every round; warn once in a while */
@@ -47,6 +50,15 @@ struct kco_task_s {
         } rewound[KCO_TASK_REWIND_MAX];
         int nrewound;
 };
+
+/* Logs why the task fails and keeps it (kco_task_failure). */
+__attribute__((format(printf, 2, 3))) static void kco_task_failure_set(kco_task_t *t, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(t->failure, sizeof(t->failure), fmt, ap);
+        va_end(ap);
+        kco_error("task", "%s", t->failure);
+}
 
 /* The two-phase commit's offset commits: one request, waited for. */
 static size_t kco_task_kafka_commit(void *opaque, const kco_commit_offset_t *o, size_t n, kco_err_t *errs) {
@@ -108,7 +120,7 @@ static void kco_task_assigning(void *opaque, const rd_kafka_topic_partition_list
                 kco_err_t err;
                 kco_err_clear(&err);
                 if (kco_sink_recover(t->sink, topic, ps, n, &err)) {
-                        kco_error("task", "task %s-%d: %s; nothing of %s is consumed", t->conn->conf->name, t->id,
+                        kco_task_failure_set(t, "task %s-%d: %s; nothing of %s is consumed", t->conn->conf->name, t->id,
                                   err.msg, topic);
                         t->failed = 1;
                 }
@@ -161,7 +173,7 @@ static int kco_task_commit(kco_task_t *t, int async) {
                 kco_err_t err;
                 kco_err_clear(&err);
                 if (kco_dlq_flush(t->dlq, 30000, &err)) {
-                        kco_error("task", "task %s-%d: %s; no offset committed past it", t->conn->conf->name, t->id,
+                        kco_task_failure_set(t, "task %s-%d: %s; no offset committed past it", t->conn->conf->name, t->id,
                                   err.msg);
                         t->failed = 1;
                         return -1;
@@ -218,7 +230,7 @@ static void kco_task_rewind(kco_task_t *t, const char *topic, int32_t partition,
         if (!t->failing_since)
                 t->failing_since = now;
         if (c->errors_retry_timeout_ms >= 0 && now - t->failing_since >= c->errors_retry_timeout_ms) {
-                kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s (retried for %" PRId64
+                kco_task_failure_set(t, "task %s-%d failed at %s-%d offset %" PRId64 ": %s (retried for %" PRId64
                           " ms, errors.retry.timeout=%" PRId64 "); nothing past offset %" PRId64 " is committed",
                           c->name, t->id, topic, (int)partition, failed_offset, err->msg, now - t->failing_since,
                           c->errors_retry_timeout_ms, off);
@@ -281,7 +293,7 @@ static int kco_task_tolerate(kco_task_t *t, rd_kafka_message_t *m, const kco_rec
                 kco_err_t err;
                 kco_err_clear(&err);
                 if (kco_dlq_send(t->dlq, m, stage, why, &err)) {
-                        kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s (record: %s)", c->name,
+                        kco_task_failure_set(t, "task %s-%d failed at %s-%d offset %" PRId64 ": %s (record: %s)", c->name,
                                   t->id, rec->topic, (int)rec->partition, rec->offset, err.msg, why->msg);
                         return -1;
                 }
@@ -345,7 +357,7 @@ static int kco_task_handle(kco_task_t *t, rd_kafka_message_t *m) {
                 }
                 if (err.code == KCO_ERR_DATA && t->conn->conf->errors_tolerance == KCO_ERRORS_ALL)
                         return kco_task_tolerate(t, m, &rec, stage, &err);
-                kco_error("task", "task %s-%d failed at %s-%d offset %" PRId64 ": %s", t->conn->conf->name, t->id,
+                kco_task_failure_set(t, "task %s-%d failed at %s-%d offset %" PRId64 ": %s", t->conn->conf->name, t->id,
                           topic, (int)m->partition, m->offset, err.msg);
                 if (err.code == KCO_ERR_DATA)
                         kco_error("task", "(errors.tolerance=all would skip such records%s)",
@@ -376,6 +388,8 @@ static void *kco_task_main(void *arg) {
                 if (handled && !t->nrewound)
                         t->backoff_ms = t->failing_since = 0;
                 if (kco_sink_tick(t->sink) < 0) {
+                        snprintf(t->failure, sizeof(t->failure), "a commit ended in a state only a restart resolves "
+                                 "(the log says which)");
                         t->failed = 1;
                         break;
                 }
@@ -451,6 +465,8 @@ kco_task_t *kco_task_start(kco_connector_t *c, int id, kco_err_t *err) {
 int kco_task_join(kco_task_t *t) {
         pthread_join(t->thread, NULL);
         int failed = t->failed;
+        if (failed && t->failure[0]) /* the summary at the end of the log says why again */
+                kco_info("task", "connector %s task %d failed: %s", t->conn->conf->name, t->id, kco_task_failure(t));
         kco_sink_destroy(t->sink);
         kco_converter_destroy(t->key_cv);
         kco_converter_destroy(t->value_cv);
@@ -459,4 +475,8 @@ int kco_task_join(kco_task_t *t) {
         free(t->headers);
         free(t);
         return failed;
+}
+
+const char *kco_task_failure(const kco_task_t *t) {
+        return t->failed ? t->failure : NULL;
 }
