@@ -178,7 +178,7 @@ int main(int argc, char **argv) {
                         return 2;
         if (kco_produce_set(conf, "bootstrap.servers", brokers))
                 return 2;
-        for (; i < argc; i++) {
+        for (; i < argc; i += 2) { /* -X key=value */
                 char *eq;
                 if (strcmp(argv[i], "-X") || i + 1 >= argc || !(eq = strchr(argv[i + 1], '=')) ||
                     eq == argv[i + 1]) {
@@ -188,7 +188,6 @@ int main(int argc, char **argv) {
                 *eq = '\0';
                 if (kco_produce_set(conf, argv[i + 1], eq + 1))
                         return 2;
-                i++;
         }
         rd_kafka_conf_set_dr_msg_cb(conf, kco_produce_dr);
 

@@ -1,9 +1,10 @@
 /*
  * kco_json_dom.c - the JSON parser of the JSON converter (see
- * kco_json_dom.h): recursive descent, one pass over the input, children
- * gathered on a stack and copied into the arena when their container
- * closes. Strings are checked byte by byte (UTF-8 with kco_utf8_char_len)
- * and only unescaped when they hold escapes.
+ * kco_json_dom.h): recursive descent over the tokens of kco_json_lex, one
+ * pass over the input, children gathered on a stack and copied into the
+ * arena when their container closes. Strings are only unescaped when they
+ * hold escapes. The same descent without building (skip) checks a value:
+ * the lazy member, kco_json_dom_skip and kco_json_dom_check.
  *
  * Caller's thread. Must never: read past the input, or recurse past
  * max_depth.
@@ -15,18 +16,16 @@
 #include <string.h>
 
 #include "core/kco_mem.h"
-#include "format/kco_json_scan.h"
 
 #define KCO_JSON_DOM_SMALL 16 /* objects with more members get a hash index */
 
 typedef struct kco_json_ps_s {
-        kco_json_dom_t *d;
+        kco_json_lex_t lx;
+        kco_json_dom_t *d; /* NULL when only checking */
         kco_arena_t *arena;
-        const char *start, *p, *end;
         int max_depth;
         int skip;         /* > 0: inside a value that is checked, not built */
         const char *lazy; /* the top-level member whose value is only checked */
-        kco_err_t *err;
 } kco_json_ps_t;
 
 void kco_json_dom_init(kco_json_dom_t *d) {
@@ -58,187 +57,32 @@ const char *kco_json_dom_kind_name(const kco_json_node_t *j) {
 }
 
 static int kco_json_fail(kco_json_ps_t *ps, const char *what) {
-        return kco_err_set(ps->err, KCO_ERR_DATA, 0, "invalid JSON at byte %zu: %s", (size_t)(ps->p - ps->start),
-                           what);
-}
-
-static void kco_json_ws(kco_json_ps_t *ps) {
-        while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
-                ps->p++;
-}
-
-static int kco_json_hex(unsigned ch) {
-        if (ch >= '0' && ch <= '9')
-                return (int)(ch - '0');
-        ch |= 0x20;
-        return ch >= 'a' && ch <= 'f' ? (int)(ch - 'a' + 10) : -1;
-}
-
-static unsigned kco_json_hex4(const unsigned char *q) {
-        return (unsigned)(kco_json_hex(q[0]) << 12 | kco_json_hex(q[1]) << 8 | kco_json_hex(q[2]) << 4 |
-                          kco_json_hex(q[3]));
-}
-
-static size_t kco_json_utf8_put(char *o, unsigned cp) {
-        if (cp < 0x80) {
-                o[0] = (char)cp;
-                return 1;
-        }
-        if (cp < 0x800) {
-                o[0] = (char)(0xC0 | cp >> 6);
-                o[1] = (char)(0x80 | (cp & 63));
-                return 2;
-        }
-        if (cp < 0x10000) {
-                o[0] = (char)(0xE0 | cp >> 12);
-                o[1] = (char)(0x80 | ((cp >> 6) & 63));
-                o[2] = (char)(0x80 | (cp & 63));
-                return 3;
-        }
-        o[0] = (char)(0xF0 | cp >> 18);
-        o[1] = (char)(0x80 | ((cp >> 12) & 63));
-        o[2] = (char)(0x80 | ((cp >> 6) & 63));
-        o[3] = (char)(0x80 | (cp & 63));
-        return 4;
-}
-
-/* Decodes the escapes of a checked string body into the arena (the result is never longer than the body). */
-static char *kco_json_unescape(kco_arena_t *a, const unsigned char *r, size_t n, size_t *outlen) {
-        char *buf = kco_arena_alloc(a, n + 1);
-        const unsigned char *e = r + n;
-        size_t o = 0;
-        while (r < e) {
-                if (*r != '\\') {
-                        buf[o++] = (char)*r++;
-                        continue;
-                }
-                unsigned x = r[1];
-                if (x != 'u') {
-                        static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
-                        const char *k = strchr(from, (int)x);
-                        buf[o++] = k ? to[k - from] : (char)x;
-                        r += 2;
-                        continue;
-                }
-                unsigned cp = kco_json_hex4(r + 2);
-                r += 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                        unsigned lo = e - r >= 6 && r[0] == '\\' && r[1] == 'u' ? kco_json_hex4(r + 2) : 0;
-                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                                r += 6;
-                        } else {
-                                cp = 0xFFFD;
-                        }
-                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                        cp = 0xFFFD;
-                }
-                o += kco_json_utf8_put(buf + o, cp);
-        }
-        buf[o] = '\0';
-        *outlen = o;
-        return buf;
+        return kco_json_lex_fail(&ps->lx, what);
 }
 
 static int kco_json_string(kco_json_ps_t *ps, kco_json_node_t *out) {
-        const unsigned char *start = (const unsigned char *)++ps->p, *q = start, *e = (const unsigned char *)ps->end;
-        int esc = 0;
-        for (;;) {
-                /* eight plain ASCII bytes at a time: none below 0x20, above 0x7F, '"' or '\\' */
-                while (e - q >= 8) {
-                        uint64_t w, qt, bs;
-                        memcpy(&w, q, 8);
-                        qt = w ^ 0x2222222222222222ULL;
-                        bs = w ^ 0x5C5C5C5C5C5C5C5CULL;
-                        if (((w | ((w - 0x2020202020202020ULL) & ~w) | ((qt - 0x0101010101010101ULL) & ~qt) |
-                              ((bs - 0x0101010101010101ULL) & ~bs)) &
-                             0x8080808080808080ULL))
-                                break;
-                        q += 8;
-                }
-                while (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-                        q++;
-                if (q >= e) {
-                        ps->p = (const char *)q;
-                        return kco_json_fail(ps, "unterminated string");
-                }
-                unsigned ch = *q;
-                if (ch == '"')
-                        break;
-                ps->p = (const char *)q; /* for errors */
-                if (ch == '\\') {
-                        unsigned x = q + 1 < e ? q[1] : 0;
-                        esc = 1;
-                        if (x == 'u' && e - q >= 6 && kco_json_hex(q[2]) >= 0 && kco_json_hex(q[3]) >= 0 &&
-                            kco_json_hex(q[4]) >= 0 && kco_json_hex(q[5]) >= 0)
-                                q += 6;
-                        else if (x && strchr("\"\\/bfnrt", (int)x))
-                                q += 2;
-                        else
-                                return kco_json_fail(ps, "invalid escape in string");
-                } else if (ch < 0x20) {
-                        return kco_json_fail(ps, "control character in string");
-                } else {
-                        size_t l = kco_utf8_char_len((const char *)q, (size_t)(e - q));
-                        if (!l)
-                                return kco_json_fail(ps, "invalid UTF-8 in string");
-                        q += l;
-                }
-        }
-        size_t n = (size_t)(q - start);
-        ps->p = (const char *)q + 1;
+        const char *body;
+        size_t n;
+        int esc = kco_json_lex_string(&ps->lx, &body, &n);
+        if (esc < 0)
+                return -1;
         out->kind = KCO_JSON_STRING;
-        if (esc && ps->skip) {
-                out->p = (const char *)start; /* not decoded: never read */
-                out->len = n;
-        } else if (esc) {
-                out->p = kco_json_unescape(ps->arena, start, n, &out->len);
+        if (esc && !ps->skip) {
+                out->p = kco_json_lex_unescape(ps->arena, body, n, &out->len);
                 out->flags = KCO_JSON_OWNED;
         } else {
-                out->p = (const char *)start;
+                out->p = body; /* with escapes when skipped: not decoded, never read */
                 out->len = n;
         }
         return 0;
 }
 
-static int kco_json_digit(const kco_json_ps_t *ps, const char *q) {
-        return q < ps->end && *q >= '0' && *q <= '9';
-}
-
 static int kco_json_number(kco_json_ps_t *ps, kco_json_node_t *out) {
-        const char *q = ps->p;
-        int integral = 1;
-        if (q < ps->end && *q == '-')
-                q++;
-        if (!kco_json_digit(ps, q))
-                return kco_json_fail(ps, "invalid number");
-        if (*q == '0')
-                q++;
-        else
-                while (kco_json_digit(ps, q))
-                        q++;
-        if (q < ps->end && *q == '.') {
-                integral = 0;
-                if (!kco_json_digit(ps, ++q))
-                        return kco_json_fail(ps, "invalid number");
-                while (kco_json_digit(ps, q))
-                        q++;
-        }
-        if (q < ps->end && (*q == 'e' || *q == 'E')) {
-                integral = 0;
-                q++;
-                if (q < ps->end && (*q == '+' || *q == '-'))
-                        q++;
-                if (!kco_json_digit(ps, q))
-                        return kco_json_fail(ps, "invalid number");
-                while (kco_json_digit(ps, q))
-                        q++;
-        }
+        int integral;
+        if (kco_json_lex_number(&ps->lx, &out->p, &out->len, &integral))
+                return -1;
         out->kind = KCO_JSON_NUMBER;
         out->flags = integral ? KCO_JSON_INTEGRAL : 0;
-        out->p = ps->p;
-        out->len = (size_t)(q - ps->p);
-        ps->p = q;
         return 0;
 }
 
@@ -316,34 +160,35 @@ static int kco_json_value(kco_json_ps_t *ps, kco_json_node_t *out, int depth);
 
 /* An array or object: children gathered on the stack, then copied to the arena. */
 static int kco_json_container(kco_json_ps_t *ps, kco_json_node_t *out, int depth) {
+        kco_json_lex_t *lx = &ps->lx;
         kco_json_dom_t *d = ps->d;
-        const char *start = ps->p;
-        int obj = *ps->p == '{';
+        const char *start = lx->p;
+        int obj = *lx->p == '{';
         char close = obj ? '}' : ']';
-        size_t base = d->nstack;
+        size_t base = ps->skip ? 0 : d->nstack;
         if (depth >= ps->max_depth)
                 return kco_json_fail(ps, "nested too deeply");
-        ps->p++;
-        kco_json_ws(ps);
-        if (ps->p < ps->end && *ps->p == close) {
-                ps->p++;
+        lx->p++;
+        kco_json_lex_ws(lx);
+        if (lx->p < lx->end && *lx->p == close) {
+                lx->p++;
         } else {
                 for (;;) {
                         kco_json_node_t v;
                         int lazy = 0;
                         if (obj) {
-                                kco_json_ws(ps);
-                                if (ps->p >= ps->end || *ps->p != '"')
+                                kco_json_lex_ws(lx);
+                                if (lx->p >= lx->end || *lx->p != '"')
                                         return kco_json_fail(ps, "expected a string key");
                                 memset(&v, 0, sizeof(v));
                                 if (kco_json_string(ps, &v))
                                         return -1;
                                 if (!ps->skip)
                                         kco_json_push(d, &v);
-                                kco_json_ws(ps);
-                                if (ps->p >= ps->end || *ps->p != ':')
+                                kco_json_lex_ws(lx);
+                                if (lx->p >= lx->end || *lx->p != ':')
                                         return kco_json_fail(ps, "expected ':'");
-                                ps->p++;
+                                lx->p++;
                                 lazy = !depth && ps->lazy && kco_json_key_is(&v, ps->lazy, strlen(ps->lazy));
                         }
                         ps->skip += lazy;
@@ -358,19 +203,19 @@ static int kco_json_container(kco_json_ps_t *ps, kco_json_node_t *out, int depth
                         }
                         if (!ps->skip)
                                 kco_json_push(d, &v);
-                        kco_json_ws(ps);
-                        if (ps->p < ps->end && *ps->p == close) {
-                                ps->p++;
+                        kco_json_lex_ws(lx);
+                        if (lx->p < lx->end && *lx->p == close) {
+                                lx->p++;
                                 break;
                         }
-                        if (ps->p >= ps->end || *ps->p != ',')
+                        if (lx->p >= lx->end || *lx->p != ',')
                                 return kco_json_fail(ps, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-                        ps->p++;
+                        lx->p++;
                 }
         }
         out->kind = obj ? KCO_JSON_OBJECT : KCO_JSON_ARRAY;
         out->p = start;
-        out->len = (size_t)(ps->p - start);
+        out->len = (size_t)(lx->p - start);
         if (ps->skip)
                 return 0;
         size_t n = d->nstack - base;
@@ -384,19 +229,13 @@ static int kco_json_container(kco_json_ps_t *ps, kco_json_node_t *out, int depth
         return 0;
 }
 
-static int kco_json_word(kco_json_ps_t *ps, const char *w, size_t n) {
-        if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, w, n))
-                return kco_json_fail(ps, "invalid literal");
-        ps->p += n;
-        return 0;
-}
-
 static int kco_json_value(kco_json_ps_t *ps, kco_json_node_t *out, int depth) {
+        kco_json_lex_t *lx = &ps->lx;
         memset(out, 0, sizeof(*out));
-        kco_json_ws(ps);
-        if (ps->p >= ps->end)
+        kco_json_lex_ws(lx);
+        if (lx->p >= lx->end)
                 return kco_json_fail(ps, "unexpected end of input");
-        switch (*ps->p) {
+        switch (*lx->p) {
         case '{':
         case '[':
                 return kco_json_container(ps, out, depth);
@@ -404,36 +243,56 @@ static int kco_json_value(kco_json_ps_t *ps, kco_json_node_t *out, int depth) {
                 return kco_json_string(ps, out);
         case 't':
                 out->kind = KCO_JSON_TRUE;
-                return kco_json_word(ps, "true", 4);
+                return kco_json_lex_word(lx, "true", 4);
         case 'f':
                 out->kind = KCO_JSON_FALSE;
-                return kco_json_word(ps, "false", 5);
+                return kco_json_lex_word(lx, "false", 5);
         case 'n':
                 out->kind = KCO_JSON_NULL;
-                return kco_json_word(ps, "null", 4);
+                return kco_json_lex_word(lx, "null", 4);
         default:
-                if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
+                if (*lx->p == '-' || (*lx->p >= '0' && *lx->p <= '9'))
                         return kco_json_number(ps, out);
                 return kco_json_fail(ps, "unexpected character");
         }
 }
 
+int kco_json_dom_skip(kco_json_lex_t *lx, int depth, int max_depth) {
+        kco_json_ps_t ps = {*lx, NULL, NULL, max_depth, 1, NULL};
+        kco_json_node_t v;
+        int rc = kco_json_value(&ps, &v, depth);
+        lx->p = ps.lx.p;
+        return rc;
+}
+
+/* Parses (or, d NULL, checks) the text. */
+static int kco_json_dom_top(kco_json_ps_t *ps, kco_json_node_t *out) {
+        kco_json_lex_t *lx = &ps->lx;
+        memset(out, 0, sizeof(*out));
+        if (lx->end - lx->p >= 3 && !memcmp(lx->p, "\xef\xbb\xbf", 3))
+                lx->p += 3; /* a UTF-8 byte order mark, which Jackson skips */
+        kco_json_lex_ws(lx);
+        if (lx->p == lx->end)
+                return 0;
+        if (kco_json_value(ps, out, 0))
+                return -1;
+        kco_json_lex_ws(lx);
+        if (lx->p < lx->end)
+                return kco_json_fail(ps, "unexpected data after the JSON value");
+        return 1;
+}
+
 int kco_json_dom_parse(kco_json_dom_t *d, kco_arena_t *arena, const char *p, size_t n, int max_depth,
                        const char *lazy, kco_json_node_t *out, kco_err_t *err) {
-        kco_json_ps_t ps = {d, arena, p, p, p + n, max_depth, 0, lazy, err};
-        memset(out, 0, sizeof(*out));
+        kco_json_ps_t ps = {{p, p, p + n, err}, d, arena, max_depth, 0, lazy};
         d->nstack = 0;
-        if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-                ps.p += 3; /* a UTF-8 byte order mark, which Jackson skips */
-        kco_json_ws(&ps);
-        if (ps.p == ps.end)
-                return 0;
-        if (kco_json_value(&ps, out, 0))
-                return -1;
-        kco_json_ws(&ps);
-        if (ps.p < ps.end)
-                return kco_json_fail(&ps, "unexpected data after the JSON value");
-        return 1;
+        return kco_json_dom_top(&ps, out);
+}
+
+int kco_json_dom_check(const char *p, size_t n, int max_depth, kco_err_t *err) {
+        kco_json_ps_t ps = {{p, p, p + n, err}, NULL, NULL, max_depth, 1, NULL};
+        kco_json_node_t v;
+        return kco_json_dom_top(&ps, &v);
 }
 
 int kco_json_dom_int64(const kco_json_node_t *j, int64_t *out) {

@@ -3,6 +3,8 @@
  * what JsonConverter needs and jansson drops: the exact text of numbers
  * (Decimal payloads, integers beyond int64) and of every array and object
  * (the schema cache key). Strings without escapes point into the message.
+ * Its tokens are kco_json_lex's; it also checks text without building
+ * anything (kco_json_dom_check, kco_json_dom_skip), with the same errors.
  *
  * Owns: nothing but the parser's node stack; nodes and unescaped strings
  * live in the arena given to kco_json_dom_parse. One thread per parser.
@@ -17,6 +19,7 @@
 
 #include "core/kco_arena.h"
 #include "core/kco_err.h"
+#include "convert/kco_json_lex.h"
 
 typedef enum {
         KCO_JSON_NULL = 0,
@@ -64,6 +67,14 @@ void kco_json_dom_free(kco_json_dom_t *d);
  * e.g. the "schema" of a JsonConverter envelope found in a cache. */
 int kco_json_dom_parse(kco_json_dom_t *d, kco_arena_t *arena, const char *p, size_t n, int max_depth,
                        const char *lazy, kco_json_node_t *out, kco_err_t *err);
+
+/* Checks [p, p+n) as kco_json_dom_parse would parse it (same results and errors) without building
+ * anything: 1, 0 (empty) or -1 with err. */
+int kco_json_dom_check(const char *p, size_t n, int max_depth, kco_err_t *err);
+
+/* Checks the JSON value after the cursor's whitespace as kco_json_dom_parse checks a value found at depth
+ * (containers nested to max_depth) and moves the cursor past it. 0, or -1 with lx->err. */
+int kco_json_dom_skip(kco_json_lex_t *lx, int depth, int max_depth);
 
 /* The member name of an object (NULL when absent or obj is no object). */
 const kco_json_node_t *kco_json_dom_get(const kco_json_node_t *obj, const char *name, size_t n);

@@ -3,14 +3,18 @@
  * the way protobuf's JSON parser (protobuf-java-util JsonFormat.parser(),
  * which the Java connector's ParquetJsonFormat uses) reads it, strictly.
  *
- * Owns: a parser (kco_proto_json_t): its JSON DOM scratch. The values it
+ * Owns: a parser (kco_proto_json_t): its scratch (unescaped names, the
+ * stacks of the arrays and objects being read) and a name table per message
+ * it has read, kept: the messages must outlive the parser. The values it
  * returns live in the caller's arena (strings may point into the text).
  * One parser per thread (the task's). Must never: accept a record the Java
  * parser rejects, or return a partly filled value on error.
  *
  * JSON rules (protobuf's JSON mapping):
  *   - a member name is the field's json_name (lowerCamelCase) or its declared
- *     name; an unknown name is an error ("Cannot find field: x in message M");
+ *     name (a name two fields have is the later field's, as JsonFormat's
+ *     name map); an unknown name is an error ("Cannot find field: x in
+ *     message M");
  *     the same field given under both names is an error once it holds a
  *     value (JsonFormat's "has already been set": not after null, [] / {} or
  *     a proto3 default value); duplicate JSON keys: the last one counts;

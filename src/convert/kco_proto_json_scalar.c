@@ -3,13 +3,15 @@
  * as an integer of a protobuf kind (exact decimal arithmetic, BigDecimal's
  * grammar, never through a double), a float or double (Clinger's fast path,
  * else strtod; NaN / Infinity strings; JsonFormat's float tolerance), a
- * string, bytes (either base64 alphabet) or a bool; and the error texts that
- * quote the offending JSON.
+ * string, bytes (either base64 alphabet) or a bool; an enum value; a map
+ * key; a proto3 default; the text of a Timestamp (RFC 3339) or Duration;
+ * and the error texts that quote the offending JSON.
  *
  * Owns: nothing; values go to the context's arena. Task thread. Must never:
  * round an integer through a double, or accept a value JsonFormat rejects.
  */
 #include "convert/kco_proto_json_scalar.h"
+#include "core/kco_date.h"
 
 #include <float.h>
 #include <math.h>
@@ -264,7 +266,7 @@ int kco_pj_integer(pj_ctx_t *c, kco_proto_type_t t, const kco_json_node_t *j, co
 }
 
 /* A double rounded to float as Java's (float) cast does (a finite value beyond float's range is not UB here). */
-static double pj_to_float(double v) {
+double kco_pj_to_float(double v) {
         if (fabs(v) > FLT_MAX)
                 return fabs(v) >= (double)FLT_MAX + ldexp(1.0, 103) ? copysign(INFINITY, v) : copysign(FLT_MAX, v);
         return (double)(float)v;
@@ -324,7 +326,7 @@ int kco_pj_real(pj_ctx_t *c, int f32, const kco_json_node_t *j, const kco_path_t
                 v = -INFINITY;
         } else if (!pj_fast_real(j, &v)) {
                 if (f32)
-                        v = pj_to_float(v); /* at most 15 digits: within float's range or rounding to its max */
+                        v = kco_pj_to_float(v); /* at most 15 digits: within float's range or rounding to its max */
         } else {
                 if (pj_dec_scan(p, n, &d))
                         return kco_path_error(c->err, PJ_WHO, path, "Not a %s value: %s", what, kco_pj_show(sb, j));
@@ -337,7 +339,7 @@ int kco_pj_real(pj_ctx_t *c, int f32, const kco_json_node_t *j, const kco_path_t
                         if (!(fabs(v) <= (double)FLT_MAX * (1.0 + 1e-6)))
                                 return kco_path_error(c->err, PJ_WHO, path, "Out of range float value: %s",
                                                       kco_pj_show(sb, j));
-                        v = pj_to_float(v);
+                        v = kco_pj_to_float(v);
                 } else if (isinf(v) && !(fabsl(strtold(s, NULL)) <= (long double)DBL_MAX * 1.000001L)) {
                         return kco_path_error(c->err, PJ_WHO, path, "Out of range double value: %s", kco_pj_show(sb, j));
                 }
@@ -433,3 +435,226 @@ int kco_pj_bool(pj_ctx_t *c, const kco_json_node_t *j, const kco_path_t *path, k
         return 0;
 }
 
+/* ---- enums, defaults, map keys ---- */
+
+/* name (a C string) is exactly [k, k+n) (which may hold NUL bytes). */
+static int pj_name_is(const char *name, const char *k, size_t n) {
+        if (!name)
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                if (name[i] != k[i] || !name[i])
+                        return 0;
+        return name[n] == '\0';
+}
+
+void kco_pj_enum_name(const char *name, kco_value_t *out) {
+        out->type = KCO_TYPE_STRING;
+        out->schema = NULL;
+        out->u.s.ptr = name ? name : "";
+        out->u.s.len = name ? strlen(name) : 0;
+}
+
+int kco_pj_null_enum(const kco_proto_field_t *f) {
+        return f->type == KCO_PROTO_ENUM && f->en && f->en->full_name && !strcmp(f->en->full_name, PJ_NULL_ENUM);
+}
+
+/* An enum: a value name; else an int32 (number or string) naming a declared number (the first value with it),
+ * or any int32 when the enum is open. */
+int kco_pj_enum(pj_ctx_t *c, const kco_proto_enum_t *en, const kco_json_node_t *j, const kco_path_t *path,
+                   kco_value_t *out) {
+        char sb[PJ_SHOW_CAP];
+        size_t n = 0;
+        if (j->kind == KCO_JSON_STRING)
+                for (size_t i = 0; i < en->nvalues; i++) {
+                        const char *name = en->values[i].name;
+                        if (pj_name_is(name, j->p, j->len)) {
+                                kco_pj_enum_name(name, out);
+                                return 0;
+                        }
+                }
+        const char *p = kco_pj_text(j, &n);
+        int neg = 0;
+        uint64_t mag = 0;
+        if (p && kco_pj_dec_int(p, n, &neg, &mag) == PJ_OK && mag <= (neg ? 2147483648u : 2147483647u)) {
+                int32_t num = (int32_t)(neg ? -(int64_t)mag : (int64_t)mag);
+                for (size_t i = 0; i < en->nvalues; i++)
+                        if (en->values[i].number == num) {
+                                kco_pj_enum_name(en->values[i].name, out);
+                                return 0;
+                        }
+                if (!en->closed) {
+                        char buf[64];
+                        const char *ename = en->name ? en->name : "";
+                        size_t blen = (size_t)snprintf(buf, sizeof(buf), "_%d", num), elen = strlen(ename);
+                        char *s = kco_arena_alloc(c->arena, 19 + elen + blen);
+                        memcpy(s, "UNKNOWN_ENUM_VALUE_", 19);
+                        memcpy(s + 19, ename, elen);
+                        memcpy(s + 19 + elen, buf, blen);
+                        out->type = KCO_TYPE_STRING;
+                        out->schema = NULL;
+                        out->u.s.ptr = s;
+                        out->u.s.len = 19 + elen + blen;
+                        return 0;
+                }
+        }
+        return kco_path_error(c->err, PJ_WHO, path, "Invalid enum value: %s for enum type: %s", kco_pj_show_raw(sb, j),
+                              en->full_name ? en->full_name : "?");
+}
+
+/* The proto3 default of an implicit-presence scalar (messages stay NULL). */
+void kco_pj_default(const kco_proto_field_t *f, kco_value_t *out) {
+        memset(out, 0, sizeof(*out));
+        switch (f->type) {
+        case KCO_PROTO_MESSAGE:
+        case KCO_PROTO_GROUP:
+                return;
+        case KCO_PROTO_DOUBLE:
+                out->type = KCO_TYPE_FLOAT64;
+                return;
+        case KCO_PROTO_FLOAT:
+                out->type = KCO_TYPE_FLOAT32;
+                return;
+        case KCO_PROTO_BOOL:
+                out->type = KCO_TYPE_BOOLEAN;
+                return;
+        case KCO_PROTO_STRING:
+        case KCO_PROTO_BYTES:
+                out->type = f->type == KCO_PROTO_STRING ? KCO_TYPE_STRING : KCO_TYPE_BYTES;
+                out->u.s.ptr = "";
+                return;
+        case KCO_PROTO_ENUM:
+                kco_pj_enum_name(f->en && f->en->nvalues ? f->en->values[0].name : "", out);
+                return;
+        default:
+                kco_pj_int_value(f->type, 0, out);
+                return;
+        }
+}
+
+/* A map key (a JSON member name) of key field kf: strings as they are, bools "true" / "false", integers in
+ * canonical decimal (-?(0|[1-9][0-9]*), not "-0"), so distinct names are distinct keys. */
+int kco_pj_map_key(pj_ctx_t *c, const kco_proto_field_t *kf, const kco_json_node_t *k, const kco_path_t *path,
+                  kco_value_t *out) {
+        switch (kf->type) {
+        case KCO_PROTO_STRING:
+                kco_pj_str(c, k->p, k->len, k->flags & KCO_JSON_OWNED, KCO_TYPE_STRING, out);
+                return 0;
+        case KCO_PROTO_BOOL:
+                return kco_pj_bool(c, k, path, out);
+        case KCO_PROTO_DOUBLE:
+        case KCO_PROTO_FLOAT:
+        case KCO_PROTO_BYTES:
+        case KCO_PROTO_ENUM:
+        case KCO_PROTO_MESSAGE:
+        case KCO_PROTO_GROUP:
+                return kco_path_error(c->err, PJ_WHO, path, "Invalid map key type of field %s", kf->name);
+        default: {
+                const char *p = k->p, *e = k->p + k->len;
+                p += p < e && *p == '-';
+                int ok = p < e && (*p != '0' || (p + 1 == e && k->p[0] != '-'));
+                for (; ok && p < e; p++)
+                        ok = pj_digit(*p);
+                if (ok)
+                        return kco_pj_integer(c, kf->type, k, path, out);
+                char sb[PJ_SHOW_CAP];
+                return kco_path_error(c->err, PJ_WHO, path, "Not an %s value: %s", kco_pj_int_name(kf->type),
+                                      kco_pj_show(sb, k));
+        }
+        }
+}
+
+/* ---- Timestamp and Duration text ---- */
+
+static int pj_digits(const char *p, int n, int *v) {
+        *v = 0;
+        for (int i = 0; i < n; i++) {
+                if (!pj_digit(p[i]))
+                        return -1;
+                *v = *v * 10 + (p[i] - '0');
+        }
+        return 0;
+}
+
+/* 1-9 fraction digits at p[*i] (after the point) as nanoseconds. */
+static int pj_nanos(const char *p, size_t n, size_t *i, int32_t *nanos) {
+        int nd = 0;
+        int32_t v = 0;
+        for (; *i < n && pj_digit(p[*i]); (*i)++) {
+                if (++nd > 9)
+                        return -1;
+                v = v * 10 + (p[*i] - '0');
+        }
+        if (!nd)
+                return -1;
+        for (; nd < 9; nd++)
+                v *= 10;
+        *nanos = v;
+        return 0;
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM), within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z. */
+int kco_pj_timestamp(const char *p, size_t n, int64_t *secs, int32_t *nanos) {
+        static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int y, mo, d, h, mi, s, oh, om;
+        size_t i = 19;
+        int64_t off = 0;
+        *nanos = 0;
+        if (n < 20 || pj_digits(p, 4, &y) || p[4] != '-' || pj_digits(p + 5, 2, &mo) || p[7] != '-' ||
+            pj_digits(p + 8, 2, &d) || p[10] != 'T' || pj_digits(p + 11, 2, &h) || p[13] != ':' ||
+            pj_digits(p + 14, 2, &mi) || p[16] != ':' || pj_digits(p + 17, 2, &s))
+                return -1;
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
+            s > 59)
+                return -1;
+        if (p[i] == '.') {
+                i++;
+                if (pj_nanos(p, n, &i, nanos))
+                        return -1;
+        }
+        if (i < n && p[i] == 'Z') {
+                i++;
+        } else if (i < n && (p[i] == '+' || p[i] == '-')) {
+                if (n - i != 6 || pj_digits(p + i + 1, 2, &oh) || p[i + 3] != ':' || pj_digits(p + i + 4, 2, &om) ||
+                    oh > 23 || om > 59)
+                        return -1;
+                off = (int64_t)(oh * 60 + om) * 60;
+                if (p[i] == '-')
+                        off = -off;
+                i += 6;
+        }
+        if (i != n)
+                return -1;
+        *secs = kco_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+        return *secs < PJ_TS_MIN || *secs > PJ_TS_MAX ? -1 : 0;
+}
+
+/* -?digits[.f{1,9}]s within +-315576000000 s; the nanos take the sign of the seconds. */
+int kco_pj_duration(const char *p, size_t n, int64_t *secs, int32_t *nanos) {
+        size_t i = 0, d0;
+        int neg = 0;
+        int64_t s = 0;
+        *nanos = 0;
+        if (n < 2 || p[n - 1] != 's')
+                return -1;
+        n--;
+        if (p[0] == '-') {
+                neg = 1;
+                i = 1;
+        }
+        for (d0 = i; i < n && pj_digit(p[i]); i++)
+                if (s <= PJ_DUR_MAX)
+                        s = s * 10 + (p[i] - '0');
+        if (i == d0 || s > PJ_DUR_MAX)
+                return -1;
+        if (i < n && p[i] == '.') {
+                i++;
+                if (pj_nanos(p, n, &i, nanos))
+                        return -1;
+        }
+        if (i != n)
+                return -1;
+        *secs = neg ? -s : s;
+        *nanos = neg ? -*nanos : *nanos;
+        return 0;
+}

@@ -62,7 +62,11 @@ static void kco_parquet_end_row(void *sink) {
         kco_pq_end_row((kco_pq_writer_t *)sink);
 }
 
-static const kco_pq_sink_ops_t kco_parquet_sink = {kco_parquet_put, kco_parquet_end_row};
+static void kco_parquet_put_row(void *sink, const kco_pq_slot_t *slots, size_t n) {
+        kco_pq_put_row((kco_pq_writer_t *)sink, slots, n);
+}
+
+static const kco_pq_sink_ops_t kco_parquet_sink = {kco_parquet_put, kco_parquet_end_row, kco_parquet_put_row};
 
 static const char *kco_format_parquet_extension(const kco_format_t *fmt) {
         (void)fmt;

@@ -37,8 +37,8 @@ const kco_value_t *kco_value_lookup(const kco_value_t *v, const char *path, char
                 const kco_value_t *c = kco_value_child(v, p, len);
                 if (!c) {
                         if (v->type != KCO_TYPE_STRUCT && v->type != KCO_TYPE_MAP)
-                                snprintf(why, n, "%.*s is not a struct or map", (int)(p - path ? p - path - 1 : 6),
-                                         p - path ? path : "value");
+                                snprintf(why, n, "%.*s is not a struct or map", (int)(p != path ? p - path - 1 : 5),
+                                         p != path ? path : "value");
                         else if (p == path)
                                 snprintf(why, n, "no field %.*s in the value", (int)len, p);
                         else

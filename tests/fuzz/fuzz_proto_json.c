@@ -1,6 +1,7 @@
 /*
  * fuzz_proto_json.c - libFuzzer target for protobuf JSON -> message values
- * (kco_proto_json.c, over kco_json_dom.c), with the hand-built schemas of
+ * (kco_proto_json.c: its streaming and two-pass readings over kco_json_lex.c,
+ * and kco_json_dom.c's check), with the hand-built schemas of
  * tests/unit/kco_test_proto.h.
  *
  * Owns: one parser and one arena, kept across inputs on purpose (the parser's

@@ -206,8 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_sign_die("signing changed the query");
         static const char *const form[] = {"AWS4-HMAC-SHA256 Credential=LTAIfuzz/20261125/cn-hangzhou/s3/aws4_request, ",
                                            "OSS LTAIfuzz:",
-                                           "OSS4-HMAC-SHA256 Credential=LTAIfuzz/20261125/cn-hangzhou/oss/"
-                                           "aliyun_v4_request,AdditionalHeaders=host,Signature="};
+                                           ("OSS4-HMAC-SHA256 Credential=LTAIfuzz/20261125/cn-hangzhou/oss/"
+                                            "aliyun_v4_request,AdditionalHeaders=host,Signature=")};
         if (strncmp(a1, form[kind], strlen(form[kind])))
                 fuzz_sign_die("Authorization of the wrong form");
 

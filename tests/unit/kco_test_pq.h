@@ -50,7 +50,7 @@ static void rec_end(void *sink) {
         ((rec_t *)sink)->rows++;
 }
 
-static const kco_pq_sink_ops_t rec_ops = {rec_put, rec_end};
+static const kco_pq_sink_ops_t rec_ops = {rec_put, rec_end, NULL}; /* no put_row: slot by slot */
 
 static void rec_init(rec_t *r, const kco_pq_column_desc_t *cols, size_t ncols) {
         memset(r, 0, sizeof(*r));

@@ -468,14 +468,14 @@ static void check_value(avro_value_t *av, const kco_schema_t *s, const kco_value
                 return;
         }
         assert_false(is_null(v));
-        int32_t i32;
-        int64_t i64;
-        float f;
-        double d;
-        int bo;
-        const char *str;
-        const void *bytes;
-        size_t size;
+        int32_t i32 = 0;
+        int64_t i64 = 0;
+        float f = 0;
+        double d = 0;
+        int bo = 0;
+        const char *str = NULL;
+        const void *bytes = NULL;
+        size_t size = 0;
         switch (s->type) {
         case KCO_TYPE_INT8:
         case KCO_TYPE_INT16:
@@ -699,7 +699,7 @@ static void check_all(avro_value_t *av, all_t *a, const kco_value_t *v) {
                 assert_int_equal(avro_value_get_by_index(av, i, &fv, NULL), 0);
                 const kco_value_t *item = &v->u.c.items[i];
                 if (i == 20) {
-                        int disc;
+                        int disc = -1;
                         assert_int_equal(avro_value_get_discriminant(&fv, &disc), 0);
                         int want = is_null(item) ? 0 : !is_null(&item->u.c.items[0]) ? 1 : 2;
                         assert_int_equal(disc, want);

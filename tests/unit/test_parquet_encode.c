@@ -4,7 +4,10 @@
  * random sequences of many lengths, run shapes and bit widths 0..32 are
  * round-tripped through a small decoder that lives only in this file and
  * also checks the encoder's invariants (padding only in the last group,
- * zero padding, bit-packed runs of at most KCO_PQ_RLE_MAX_GROUPS groups).
+ * zero padding, bit-packed runs of at most KCO_PQ_RLE_MAX_GROUPS groups);
+ * the encoder of n copies of one value (kco_pq_rle_encode_const, the
+ * writer's levels while they are all equal) is checked byte for byte against
+ * the array one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,12 +264,42 @@ static void test_rle_random(void **state) {
         free(v);
 }
 
+/* kco_pq_rle_encode_const writes what kco_pq_rle_encode writes for the same values in an array. */
+static void test_rle_const(void **state) {
+        (void)state;
+        static const size_t lens[] = {0, 1, 7, 8, 9, 63, 64, 65, 1000, 100000};
+        uint32_t *v = kco_malloc(100000 * sizeof(*v));
+        for (int bw = 0; bw <= 32; bw += bw < 3 ? 1 : 5) {
+                uint32_t x = bw == 0 ? 0 : bw == 32 ? 0xfffffffeu : (uint32_t)((1ull << bw) - 1);
+                for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+                        size_t n = lens[li];
+                        for (size_t i = 0; i < n; i++)
+                                v[i] = x;
+                        for (int prefix = 0; prefix < 2; prefix++) {
+                                kco_buf_t a, b;
+                                kco_buf_init(&a);
+                                kco_buf_init(&b);
+                                kco_buf_putc(&a, 'x'); /* not at the start of the buffer */
+                                kco_buf_putc(&b, 'x');
+                                kco_pq_rle_encode(&a, v, n, bw, prefix);
+                                kco_pq_rle_encode_const(&b, x, n, bw, prefix);
+                                assert_int_equal(a.len, b.len);
+                                assert_memory_equal(a.data, b.data, a.len);
+                                kco_buf_free(&a);
+                                kco_buf_free(&b);
+                        }
+                }
+        }
+        free(v);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_plain),
                 cmocka_unit_test(test_bit_width),
                 cmocka_unit_test(test_rle_fixed),
                 cmocka_unit_test(test_rle_random),
+                cmocka_unit_test(test_rle_const),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -858,6 +858,108 @@ static void test_reuse_and_arena(void **state) {
         kco_arena_destroy(a);
 }
 
+/* JsonFormat has the whole text as a tree first: a name given twice counts once (its last value, at the place of
+ * the first), and invalid JSON anywhere is the error, even after a bad field. The parser streams the text and
+ * reads it again in two passes when that matters: the results must be the same. */
+static void test_repeated_names_and_late_errors(void **state) {
+        (void)state;
+        /* the first value would fail, the last counts */
+        all_ok("'fInt32':'bad','fInt32':5", TP_ALL_F_INT32, "5");
+        all_ok("'fInner':{'id':'x'},'fInner':{'id':2}", TP_ALL_F_INNER, "{null,2}");
+        all_ok("'fInner':{'id':1,'name':'a','id':2}", TP_ALL_F_INNER, "{\"a\",2}");
+        all_ok("'rInner':[{'id':1,'id':2},{'id':3}]", TP_ALL_R_INNER, "[{null,2},{null,3}]");
+        /* an unknown name stays unknown, whatever comes after it */
+        ALL_FAIL("'nope':1,'fInt32':2,'nope':3", "value: Cannot find field: nope in message test.All");
+        /* the oneof conflict goes away when the second member's last value is null */
+        all_ok("'oStr':'a','oInt':1,'oInt':null", TP_ALL_O_STR, "\"a\"");
+        assert_int_equal(item(TP_ALL_O_INT)->type, KCO_TYPE_NULL);
+        /* ... and stays when it is not */
+        ALL_FAIL("'oStr':'a','oInt':null,'oInt':1", "Cannot set field test.All.o_int because another field");
+        /* the folded member sits where its name came first: fInt32 (2) is set before f_int32 (null) is seen */
+        ALL_FAIL("'fInt32':1,'f_int32':null,'fInt32':2", "value.f_int32: Field test.All.f_int32 has already been set.");
+        /* which error comes first follows the folded order too: fInt32 (its last value 'x') before fBool */
+        ALL_FAIL("'fInt32':1,'fBool':'no','fInt32':'x'", "value.f_int32: Not an int32 value: \"x\"");
+        /* invalid JSON after a field that is wrong: the JSON error */
+        expect_fail(parse_all("'fInt32':'bad','fBool':}"),
+                    "ParquetJsonFormat: value: invalid JSON at byte 34: unexpected character");
+        expect_fail(parse_all("'nope':1,'fBool':tru}"),
+                    "ParquetJsonFormat: value: invalid JSON at byte 28: invalid literal");
+        ALL_FAIL("'fInner':{'id':'x'},'rInt32':[1,]", "invalid JSON");
+        ALL_FAIL("'fInner':{'id':'x'}} ", "unexpected data after the JSON value");
+        /* repeated map keys, past the size at which they are hashed */
+        char buf[2048];
+        size_t o = 0;
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "'mStrInt':{");
+        for (int i = 0; i < 20; i++)
+                o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s'k%d':%d", i ? "," : "", i, i);
+        snprintf(buf + o, sizeof(buf) - o, ",'k3':33,'k19':'19'}");
+        all_ok(buf, TP_ALL_M_STR_INT,
+               "[{\"k0\",0},{\"k1\",1},{\"k2\",2},{\"k3\",33},{\"k4\",4},{\"k5\",5},{\"k6\",6},{\"k7\",7},{\"k8\",8},"
+               "{\"k9\",9},{\"k10\",10},{\"k11\",11},{\"k12\",12},{\"k13\",13},{\"k14\",14},{\"k15\",15},{\"k16\",16},"
+               "{\"k17\",17},{\"k18\",18},{\"k19\",19}]");
+}
+
+/* Member names: escapes, whitespace, any order, and a name two fields share (JsonFormat's fieldNameMap: name,
+ * then json_name, field by field, so the later field has it). */
+static void test_member_names(void **state) {
+        (void)state;
+        all_ok("'f\\u0049nt32':7", TP_ALL_F_INT32, "7");
+        all_ok("'f_\\u0069nt32':8", TP_ALL_F_INT32, "8");
+        all_ok("'f\\u0049nt32':7,'fInt32':8", TP_ALL_F_INT32, "8"); /* the same name: a repeat */
+        ALL_FAIL("'f\\u0049nt32':7,'f_int32':8", "Field test.All.f_int32 has already been set.");
+        if (parse(&tp_all, " {\n\t'reqId' :\r 1 ,\n 'fInt32'\t: 7 , 'rInt32' : [ 1 , 2 ] ,"
+                           " 'fInner' : { 'id' : 3 } }\n"))
+                fail_msg("%s", err.msg);
+        EXPECT_STR(fld(TP_ALL_F_INT32), "7");
+        EXPECT_STR(fld(TP_ALL_R_INT32), "[1,2]");
+        EXPECT_STR(fld(TP_ALL_F_INNER), "{null,3}");
+        /* reverse field order */
+        all_ok("'nv':null,'fNode':{'v':2},'customName':3,'fString':'s','fDouble':0.5", TP_ALL_F_DOUBLE, "0.5");
+        EXPECT_STR(fld(TP_ALL_RENAMED), "3");
+        EXPECT_STR(fld(TP_ALL_F_STRING), "\"s\"");
+
+        static const kco_proto_field_t amb_fields[] = {
+                TP_F("a_b", "aB", 1, OPTIONAL, INT32, 1, -1, NULL, NULL, 0),
+                TP_F("aB", "x", 2, OPTIONAL, INT32, 1, -1, NULL, NULL, 0),
+        };
+        static const kco_proto_msg_t amb = TP_MSG("test.Amb", "Amb", 0, 0, KCO_PROTO_WKT_NONE, amb_fields, 2, NULL, 0);
+        if (parse(&amb, "{'aB':1}"))
+                fail_msg("%s", err.msg);
+        EXPECT_STR(show(&val), "{null,1}");
+        if (parse(&amb, "{'a_b':1,'x':2}"))
+                fail_msg("%s", err.msg);
+        EXPECT_STR(show(&val), "{1,2}");
+        expect_fail(parse(&amb, "{'x':1,'aB':2}"),
+                    "ParquetJsonFormat: value.aB: Field test.Amb.aB has already been set.");
+}
+
+/* A message with more fields than the streaming reader tracks (64) is read in two passes, with the same rules. */
+static void test_wide_message(void **state) {
+        (void)state;
+        enum { WIDE = 70 };
+        static kco_proto_field_t fields[WIDE];
+        static char names[WIDE][16];
+        for (int i = 0; i < WIDE; i++) {
+                snprintf(names[i], sizeof(names[i]), "f%d", i);
+                fields[i] = (kco_proto_field_t)TP_F(names[i], names[i], i + 1, OPTIONAL, INT32, 1, -1, NULL, NULL, 0);
+        }
+        fields[WIDE - 1].json_name = "fLast";
+        static const kco_proto_msg_t wide =
+                TP_MSG("test.Wide", "Wide", 0, 0, KCO_PROTO_WKT_NONE, fields, WIDE, NULL, 0);
+        if (parse(&wide, "{'fLast':null,'f69':1,'f0':2,'f3':4,'f0':5}"))
+                fail_msg("%s", err.msg);
+        assert_int_equal(item(0)->u.i, 5);
+        assert_int_equal(item(3)->u.i, 4);
+        assert_int_equal(item(69)->u.i, 1);
+        assert_int_equal(item(1)->type, KCO_TYPE_NULL);
+        expect_fail(parse(&wide, "{'f1':1,'f70':2}"),
+                    "ParquetJsonFormat: value: Cannot find field: f70 in message test.Wide");
+        expect_fail(parse(&wide, "{'f69':1,'fLast':2}"),
+                    "ParquetJsonFormat: value.f69: Field test.Wide.f69 has already been set.");
+        expect_fail(parse(&wide, "{'f1':'x','f1':[}"),
+                    "ParquetJsonFormat: value: invalid JSON at byte 16: unexpected character");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_proto2_all_types),
@@ -880,6 +982,9 @@ int main(void) {
                 cmocka_unit_test(test_invalid_json),
                 cmocka_unit_test(test_error_text_clipping),
                 cmocka_unit_test(test_reuse_and_arena),
+                cmocka_unit_test(test_repeated_names_and_late_errors),
+                cmocka_unit_test(test_member_names),
+                cmocka_unit_test(test_wide_message),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -149,3 +149,19 @@ void kco_pq_rle_encode(kco_buf_t *out, const uint32_t *vals, size_t n, int bit_w
                         out->data[prefix_at + (size_t)b] = (char)(uint8_t)(len >> (8 * b));
         }
 }
+
+void kco_pq_rle_encode_const(kco_buf_t *out, uint32_t v, size_t n, int bit_width, int length_prefix) {
+        size_t prefix_at = out->len;
+        if (length_prefix)
+                kco_pq_put_le(out, 0, 4);
+        size_t start = out->len;
+        for (size_t i = 0, r; i < n; i += r) { /* what kco_pq_rle_encode makes of n copies of v */
+                r = n - i < 0x7fffffffu ? n - i : 0x7fffffffu;
+                kco_pq_rle_run(out, v, r, bit_width);
+        }
+        if (length_prefix) {
+                uint32_t len = (uint32_t)(out->len - start);
+                for (int b = 0; b < 4; b++)
+                        out->data[prefix_at + (size_t)b] = (char)(uint8_t)(len >> (8 * b));
+        }
+}

@@ -44,5 +44,8 @@ int kco_pq_bit_width(uint64_t max_value);
  * n must be below 2^31 (Parquet's limit on a run).
  */
 void kco_pq_rle_encode(kco_buf_t *out, const uint32_t *vals, size_t n, int bit_width, int length_prefix);
+/* The same for n copies of v (without the array): one RLE run (two past 2^31 - 1 values), byte for byte what
+ * kco_pq_rle_encode gives. */
+void kco_pq_rle_encode_const(kco_buf_t *out, uint32_t v, size_t n, int bit_width, int length_prefix);
 
 #endif

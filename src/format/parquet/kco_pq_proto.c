@@ -168,11 +168,18 @@ static int pp_is_null(const kco_value_t *v) {
 static int pp_fields(kco_pq_proto_t *p, const kco_proto_msg_t *m, const kco_value_t *v, int def, int rep, int rdepth,
                      const kco_path_t *path, kco_err_t *err);
 
-/* One present value of f (an item, if f is repeated) at these levels. */
-static int pp_value(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_value_t *v, int def, int rep,
-                    int rdepth, const kco_path_t *path, kco_err_t *err) {
-        if (pp_is_group(f))
-                return pp_fields(p, f->msg, v, def, rep, rdepth, path, err);
+static __attribute__((cold, noinline)) int pp_leaf_bad(const kco_proto_field_t *f, const kco_value_t *v,
+                                                       const kco_path_t *path, size_t index, kco_err_t *err) {
+        kco_path_t item = {path, NULL, NULL, 0, index};
+        return pp_bad(err, index == SIZE_MAX ? path : &item, "a %s value where field %s (number %d) needs its type",
+                      kco_type_name(v->type), f->name, (int)f->number);
+}
+
+/* One present scalar value of f (an item, if f is repeated) at these levels; path: f's, index: the item's
+ * (SIZE_MAX: f is not repeated), both only for the error. */
+static inline __attribute__((always_inline)) int pp_leaf(kco_pq_proto_t *p, const kco_proto_field_t *f,
+                                                         const kco_value_t *v, int def, int rep,
+                                                         const kco_path_t *path, size_t index, kco_err_t *err) {
         kco_pq_slot_t *sl = kco_pq_slots_next(&p->slots, def, rep);
         sl->has_value = 1;
         int ok;
@@ -207,21 +214,25 @@ static int pp_value(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_val
                 break;
         default: /* string, bytes, enum */
                 ok = v->type == KCO_TYPE_STRING || v->type == KCO_TYPE_BYTES;
-                if (ok) {
-                        sl->v.b.p = v->u.s.len ? v->u.s.ptr : "";
-                        sl->v.b.n = v->u.s.len;
-                }
+                sl->v.b.p = v->u.s.len ? v->u.s.ptr : "";
+                sl->v.b.n = v->u.s.len;
                 break;
         }
-        if (!ok)
-                return pp_bad(err, path, "a %s value where field %s (number %d) needs its type",
-                              kco_type_name(v->type), f->name, (int)f->number);
-        return 0;
+        return ok ? 0 : pp_leaf_bad(f, v, path, index, err);
 }
 
-/* Field f of a message whose definition level is def. */
-static int pp_field(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_value_t *v, int def, int rep,
-                    int rdepth, const kco_path_t *path, kco_err_t *err) {
+/* One present value of f (an item, if f is repeated) at these levels. */
+static inline int pp_value(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_value_t *v, int def, int rep,
+                           int rdepth, const kco_path_t *path, size_t index, kco_err_t *err) {
+        if (!pp_is_group(f))
+                return pp_leaf(p, f, v, def, rep, path, index, err);
+        kco_path_t item = {path, NULL, NULL, 0, index};
+        return pp_fields(p, f->msg, v, def, rep, rdepth, index == SIZE_MAX ? path : &item, err);
+}
+
+/* Field f (path: its) of a message whose definition level is def. */
+static inline int pp_field(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_value_t *v, int def, int rep,
+                           int rdepth, const kco_path_t *path, kco_err_t *err) {
         if (f->label == KCO_PROTO_LABEL_REPEATED) {
                 if (pp_is_null(v) || (v->type == KCO_TYPE_ARRAY && !v->u.c.n)) {
                         kco_pq_slots_absent(&p->slots, pp_leaves(f), def, rep);
@@ -232,10 +243,11 @@ static int pp_field(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_val
                 size_t first = p->slots.cur;
                 for (size_t i = 0; i < v->u.c.n; i++) {
                         p->slots.cur = first;
-                        kco_path_t here = {path, NULL, NULL, 0, i};
-                        if (pp_is_null(&v->u.c.items[i]))
-                                return pp_bad(err, &here, "Repeated field elements cannot be null");
-                        if (pp_value(p, f, &v->u.c.items[i], def + 1, i ? rdepth + 1 : rep, rdepth + 1, &here, err))
+                        if (pp_is_null(&v->u.c.items[i])) {
+                                kco_path_t item = {path, NULL, NULL, 0, i};
+                                return pp_bad(err, &item, "Repeated field elements cannot be null");
+                        }
+                        if (pp_value(p, f, &v->u.c.items[i], def + 1, i ? rdepth + 1 : rep, rdepth + 1, path, i, err))
                                 return -1;
                 }
                 return 0;
@@ -246,17 +258,18 @@ static int pp_field(kco_pq_proto_t *p, const kco_proto_field_t *f, const kco_val
                 kco_pq_slots_absent(&p->slots, pp_leaves(f), def, rep);
                 return 0;
         }
-        return pp_value(p, f, v, f->label == KCO_PROTO_LABEL_REQUIRED ? def : def + 1, rep, rdepth, path, err);
+        return pp_value(p, f, v, f->label == KCO_PROTO_LABEL_REQUIRED ? def : def + 1, rep, rdepth, path, SIZE_MAX,
+                        err);
 }
 
 static int pp_fields(kco_pq_proto_t *p, const kco_proto_msg_t *m, const kco_value_t *v, int def, int rep, int rdepth,
                      const kco_path_t *path, kco_err_t *err) {
         if (v->type != KCO_TYPE_STRUCT || v->u.c.n != m->nfields)
                 return pp_bad(err, path, "not a %s message value", m->full_name);
+        kco_path_t here = {path, NULL, NULL, 0, 0};
         for (size_t i = 0; i < m->nfields; i++) {
-                const kco_proto_field_t *f = &m->fields[i];
-                kco_path_t here = {path, f->name, NULL, 0, 0};
-                if (pp_field(p, f, &v->u.c.items[i], def, rep, rdepth, &here, err))
+                here.field = m->fields[i].name;
+                if (pp_field(p, &m->fields[i], &v->u.c.items[i], def, rep, rdepth, &here, err))
                         return -1;
         }
         return 0;

@@ -73,30 +73,21 @@ void kco_pq_schema_leaf(kco_pq_schema_t *s, size_t i, int max_def, int max_rep) 
         c->stats_none = e->logical.kind == KCO_PQ_LT_DECIMAL;
 }
 
-kco_pq_slot_t *kco_pq_slots_next(kco_pq_slots_t *sl, int def, int rep) {
-        if (sl->n == sl->cap) {
-                sl->cap = sl->cap ? 2 * sl->cap : 64;
-                sl->slots = kco_realloc(sl->slots, sl->cap * sizeof(*sl->slots));
-        }
-        kco_pq_slot_t *s = &sl->slots[sl->n++];
-        s->col = sl->cur++;
-        s->def = def;
-        s->rep = rep;
-        s->has_value = 0;
-        return s;
-}
-
-void kco_pq_slots_absent(kco_pq_slots_t *sl, size_t nleaves, int def, int rep) {
-        for (size_t i = 0; i < nleaves; i++)
-                kco_pq_slots_next(sl, def, rep);
+void kco_pq_slots_grow(kco_pq_slots_t *sl) {
+        sl->cap = sl->cap ? 2 * sl->cap : 64;
+        sl->slots = kco_realloc(sl->slots, sl->cap * sizeof(*sl->slots));
 }
 
 void kco_pq_slots_emit(kco_pq_slots_t *sl, const kco_pq_sink_ops_t *ops, void *sink) {
-        for (size_t i = 0; i < sl->n; i++) {
-                const kco_pq_slot_t *s = &sl->slots[i];
-                ops->put(sink, s->col, s->def, s->rep, s->has_value ? &s->v : NULL);
+        if (ops->put_row) {
+                ops->put_row(sink, sl->slots, sl->n);
+        } else {
+                for (size_t i = 0; i < sl->n; i++) {
+                        const kco_pq_slot_t *s = &sl->slots[i];
+                        ops->put(sink, s->col, s->def, s->rep, s->has_value ? &s->v : NULL);
+                }
+                ops->end_row(sink);
         }
-        ops->end_row(sink);
         kco_pq_slots_reset(sl);
 }
 

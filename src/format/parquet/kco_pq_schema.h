@@ -42,30 +42,39 @@ void kco_pq_schema_root(kco_pq_schema_t *s, const char *name, int32_t num_childr
 /* Makes element i (a primitive, its type set) the next leaf column with these maximum levels. */
 void kco_pq_schema_leaf(kco_pq_schema_t *s, size_t i, int max_def, int max_rep);
 
-/* One leaf slot of a record being shredded. */
-typedef struct kco_pq_slot_s {
-        size_t col;
-        int def, rep;
-        int has_value;
-        kco_pq_val_t v;
-} kco_pq_slot_t;
-
 typedef struct kco_pq_slots_s {
         kco_pq_slot_t *slots;
         size_t n, cap;
         size_t cur; /* the next column */
 } kco_pq_slots_t;
 
-/* Where shredded slots go: the format fills these with kco_pq_put / kco_pq_end_row (sink = the writer). */
+/* Where shredded slots go: the format fills these with kco_pq_put / kco_pq_end_row / kco_pq_put_row (sink =
+ * the writer). put_row may be NULL: the record then goes slot by slot through put, then end_row. */
 typedef struct kco_pq_sink_ops_s {
         void (*put)(void *sink, size_t col, int def, int rep, const kco_pq_val_t *v);
         void (*end_row)(void *sink);
+        void (*put_row)(void *sink, const kco_pq_slot_t *slots, size_t n);
 } kco_pq_sink_ops_t;
 
+void kco_pq_slots_grow(kco_pq_slots_t *sl);
+
 /* The slot of the next column, without a value (has_value 0). */
-kco_pq_slot_t *kco_pq_slots_next(kco_pq_slots_t *sl, int def, int rep);
+static inline kco_pq_slot_t *kco_pq_slots_next(kco_pq_slots_t *sl, int def, int rep) {
+        if (sl->n == sl->cap)
+                kco_pq_slots_grow(sl);
+        kco_pq_slot_t *s = &sl->slots[sl->n++];
+        s->col = sl->cur++;
+        s->def = def;
+        s->rep = rep;
+        s->has_value = 0;
+        return s;
+}
+
 /* nleaves slots without a value (an absent node: every leaf below it). */
-void kco_pq_slots_absent(kco_pq_slots_t *sl, size_t nleaves, int def, int rep);
+static inline void kco_pq_slots_absent(kco_pq_slots_t *sl, size_t nleaves, int def, int rep) {
+        for (size_t i = 0; i < nleaves; i++)
+                kco_pq_slots_next(sl, def, rep);
+}
 /* Puts every slot, ends the row, and empties the buffer. */
 void kco_pq_slots_emit(kco_pq_slots_t *sl, const kco_pq_sink_ops_t *ops, void *sink);
 void kco_pq_slots_reset(kco_pq_slots_t *sl);

@@ -1,7 +1,8 @@
 /*
  * kco_pq_writer.h - a Parquet file writer that streams: values arrive one
  * leaf slot at a time with their definition and repetition levels (already
- * shredded); a row group is encoded into column chunks (data pages v1,
+ * shredded), or a record's slots at once (kco_pq_put_row); a row group is
+ * encoded into column chunks (data pages v1,
  * RLE_DICTIONARY with fallback to PLAIN, page codec, statistics) once it
  * holds row_group_size bytes, and handed out; the footer comes at close.
  *
@@ -59,6 +60,14 @@ typedef union kco_pq_val_u {
         } b;
 } kco_pq_val_t;
 
+/* One leaf slot of a shredded record: column, levels, and the value when has_value. */
+typedef struct kco_pq_slot_s {
+        size_t col;
+        int def, rep;
+        int has_value;
+        kco_pq_val_t v;
+} kco_pq_slot_t;
+
 typedef struct kco_pq_writer_s kco_pq_writer_t;
 
 /* schema: the flattened schema elements (root first, depth-first, as in FileMetaData.schema); cols: its
@@ -71,6 +80,8 @@ void kco_pq_writer_destroy(kco_pq_writer_t *w);
 void kco_pq_put(kco_pq_writer_t *w, size_t col, int def, int rep, const kco_pq_val_t *v);
 /* Ends a record (every column got its slots for it). */
 void kco_pq_end_row(kco_pq_writer_t *w);
+/* A whole record: kco_pq_put of each of the n slots in order, then kco_pq_end_row. */
+void kco_pq_put_row(kco_pq_writer_t *w, const kco_pq_slot_t *slots, size_t n);
 
 /* Appends to out: "PAR1" the first time, then the current row group if it is full (or if force). 0, or -1
  * with err (a codec failure). */
