@@ -26,8 +26,8 @@
 #include "core/kco_buf.h"
 #include "core/kco_err.h"
 #include "format/parquet/kco_pq_writer.h"
+#include "kco_test_duckdb.h"
 
-#define DUCKDB_DIR "tests/node/node_modules/@duckdb/node-api"
 
 /* argv: package dir, file; prints the rows of the file ordered as written: o|r|s, NULL as N. */
 static const char reader_js[] =
@@ -42,32 +42,9 @@ static const char reader_js[] =
         "  process.stdout.write(out.join('\\n') + '\\n');\n"
         "})().catch((e) => { console.error(String(e)); process.exit(1); });\n";
 
-static char g_dir[64];
-static char g_pkg[4096];
-
 static int setup(void **state) {
         (void)state;
-        snprintf(g_dir, sizeof(g_dir), "/tmp/kco-pql-XXXXXX");
-        if (!mkdtemp(g_dir))
-                return -1;
-        char js[128];
-        snprintf(js, sizeof(js), "%s/read.cjs", g_dir);
-        FILE *f = fopen(js, "wb");
-        if (!f || fwrite(reader_js, 1, sizeof(reader_js) - 1, f) != sizeof(reader_js) - 1 || fclose(f))
-                return -1;
-        if (system("node --version >/dev/null 2>&1") != 0 || !realpath(DUCKDB_DIR, g_pkg)) {
-                fprintf(stderr, "node or " DUCKDB_DIR " is missing: run scripts/setup.sh (DuckDB is this test's "
-                                "judge)\n");
-                return -1;
-        }
-        return 0;
-}
-
-static int teardown(void **state) {
-        (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-        return system(cmd) == 0 ? 0 : -1;
+        return kco_test_duckdb_setup("/tmp/kco-pql-XXXXXX", reader_js, sizeof(reader_js) - 1);
 }
 
 static const char *const p_o[] = {"o"}, *const p_r[] = {"r"}, *const p_s[] = {"s"};
@@ -195,5 +172,5 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_late_levels),
         };
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return cmocka_run_group_tests(tests, setup, kco_test_duckdb_teardown);
 }

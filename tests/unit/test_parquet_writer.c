@@ -31,8 +31,8 @@
 #include "core/kco_buf.h"
 #include "core/kco_err.h"
 #include "format/parquet/kco_pq_writer.h"
+#include "kco_test_duckdb.h"
 
-#define DUCKDB_DIR "tests/node/node_modules/@duckdb/node-api"
 
 /* argv: package dir, file, then SQL queries ('${f}' stands for the file); prints each query's rows one a
  * line, values joined with '|', NULL as N, then a line "--". */
@@ -51,8 +51,6 @@ static const char reader_js[] =
         "  process.stdout.write(out.join('\\n') + '\\n');\n"
         "})().catch((e) => { console.error(String(e)); process.exit(1); });\n";
 
-static char g_dir[64];
-static char g_pkg[4096];
 static int g_have_duckdb;
 
 static void write_file(const char *path, const void *p, size_t n) {
@@ -64,26 +62,8 @@ static void write_file(const char *path, const void *p, size_t n) {
 
 static int setup(void **state) {
         (void)state;
-        snprintf(g_dir, sizeof(g_dir), "/tmp/kco-pqw-XXXXXX");
-        if (!mkdtemp(g_dir))
-                return -1;
-        char js[128];
-        snprintf(js, sizeof(js), "%s/read.cjs", g_dir);
-        write_file(js, reader_js, sizeof(reader_js) - 1);
-        g_have_duckdb = system("node --version >/dev/null 2>&1") == 0 && realpath(DUCKDB_DIR, g_pkg);
-        if (!g_have_duckdb) {
-                fprintf(stderr, "node or " DUCKDB_DIR " is missing: run scripts/setup.sh (DuckDB is this test's "
-                                "judge)\n");
-                return -1;
-        }
-        return 0;
-}
-
-static int teardown(void **state) {
-        (void)state;
-        char cmd[256];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-        return system(cmd) == 0 ? 0 : -1;
+        g_have_duckdb = !kco_test_duckdb_setup("/tmp/kco-pqw-XXXXXX", reader_js, sizeof(reader_js) - 1);
+        return g_have_duckdb ? 0 : -1;
 }
 
 /* Runs the queries against file; returns the output (malloc'd). */
@@ -1002,5 +982,5 @@ int main(void) {
                 cmocka_unit_test(test_stats_edges),   cmocka_unit_test(test_nested_matrix),
                 cmocka_unit_test(test_nested_small),  cmocka_unit_test(test_speed),
         };
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return cmocka_run_group_tests(tests, setup, kco_test_duckdb_teardown);
 }
