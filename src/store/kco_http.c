@@ -231,6 +231,8 @@ int kco_http_retriable(const kco_http_call_t *c) {
                 return 1; /* connect, resolve, timeout, reset, partial transfer */
         }
         long s = c->status;
+        if (s == 501 || s == 505)
+                return 0; /* Not Implemented, HTTP Version Not Supported: it will not change */
         if (s >= 500 || s == 408 || s == 429)
                 return 1;
         if (s == 400 || s == 403) {
