@@ -164,10 +164,11 @@ static int kco_commit_resolve(kco_store_t *st, const kco_commit_kafka_t *k, kco_
         kco_err_clear(&e2);
         int rc = -1;
         if (k->committed(k->opaque, it->topic, it->partition, &off, &got, &e2)) {
+                kco_err_t first = it->err; /* not formatted into itself */
                 kco_err_set(&it->err, KCO_ERR_KAFKA, 0,
                             "%s-%d: the offset commit naming %zu prepared file%s failed (%s) and the committed offset "
                             "cannot be read (%s); the partition's next owner decides",
-                            it->topic, (int)it->partition, it->n, it->n == 1 ? "" : "s", it->err.msg, e2.msg);
+                            it->topic, (int)it->partition, it->n, it->n == 1 ? "" : "s", first.msg, e2.msg);
         } else if (off == it->next_offset && got && !strcmp(got, meta)) {
                 kco_err_clear(&it->err); /* it was committed */
                 rc = 0;
